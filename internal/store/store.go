@@ -1,0 +1,252 @@
+// Package store is the persistence seam: one interface, implemented by the
+// SQLite driver (embedded default) and the PostgreSQL driver (cluster), and
+// checked by one conformance suite (package storetest) on both.
+//
+// The database is the only queue. Events (things the engine must apply)
+// and work items (actions an executor must run) are rows with an
+// available_at time; a delayed call is an event whose available_at is in
+// the future. Every state change is a guarded compare-and-set: an update
+// names the version (or lease token) it read, and gets ErrStale when
+// another transaction moved the row on, so applying a message twice
+// changes nothing the second time.
+//
+// No SQL lives outside the driver packages.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/bora-workflow/bora/internal/workflow"
+)
+
+// Sentinel errors; drivers map their own errors onto these.
+var (
+	// ErrNotFound: the row does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrStale: a guarded update found the row moved on (another version,
+	// another state, another lease). The caller's view is out of date.
+	ErrStale = errors.New("stale update")
+	// ErrConflict: a unique key is taken (a workflow name, an execution id).
+	ErrConflict = errors.New("already exists")
+	// ErrRetryable: a transient failure (serialization, deadlock, busy,
+	// lost connection); the whole transaction may be retried.
+	ErrRetryable = errors.New("retryable database error")
+)
+
+// Store is a database holding bora's state and queues.
+type Store interface {
+	Queries
+	// Begin starts a read-write transaction. On SQLite transactions are
+	// serialised (one writer); on PostgreSQL they run READ COMMITTED.
+	Begin(ctx context.Context) (Tx, error)
+	// Migrate brings the schema up to date; it is idempotent.
+	Migrate(ctx context.Context) error
+	// Name is "sqlite" or "postgres".
+	Name() string
+	Close() error
+}
+
+// Tx is a transaction. After Commit or Rollback it must not be used;
+// Rollback after Commit is a no-op so it can be deferred.
+type Tx interface {
+	Queries
+	Commit(ctx context.Context) error
+	Rollback(ctx context.Context) error
+}
+
+// Queries is every query bora makes, one method each. Store runs each in
+// its own transaction (autocommit); Tx runs them inside one.
+type Queries interface {
+	WorkflowDefinitionCreate(ctx context.Context, def *WorkflowDefinition) error
+	// WorkflowDefinitionGet finds a definition by id, or by name within a namespace.
+	WorkflowDefinitionGet(ctx context.Context, idOrName, namespace string) (*WorkflowDefinition, error)
+	WorkflowDefinitionList(ctx context.Context, p ListParams) ([]*WorkflowDefinition, error)
+	// WorkflowDefinitionUpdate replaces definition text, tags and updated_at of the
+	// definition with def.Name in def.Namespace.
+	WorkflowDefinitionUpdate(ctx context.Context, def *WorkflowDefinition) error
+	WorkflowDefinitionDelete(ctx context.Context, idOrName, namespace string) error
+
+	// ExecutionInsert stores a new execution; ErrConflict when the id is taken.
+	ExecutionInsert(ctx context.Context, ex *workflow.Execution) error
+	ExecutionGet(ctx context.Context, id string) (*workflow.Execution, error)
+	// ExecutionLock takes the row lock that serialises all work on one
+	// execution tree (PostgreSQL: SELECT ... FOR UPDATE; SQLite: the
+	// single writer already serialises, so it only checks the row exists).
+	ExecutionLock(ctx context.Context, id string) error
+	// ExecutionUpdate writes every mutable field of ex where the stored
+	// version is ex.Version, and sets ex.Version to the next one; ErrStale
+	// when the stored version differs.
+	ExecutionUpdate(ctx context.Context, ex *workflow.Execution) error
+	ExecutionList(ctx context.Context, p ExecutionListParams) ([]*workflow.Execution, error)
+	// ExecutionDelete removes an execution and its tasks and action executions.
+	ExecutionDelete(ctx context.Context, id string) error
+
+	TaskInsert(ctx context.Context, t *workflow.Task) error
+	TaskGet(ctx context.Context, id string) (*workflow.Task, error)
+	// TaskGetByName returns the most recently created task execution of
+	// that name in the execution (Mistral's task(name) semantics), or only
+	// among those in State when State is set.
+	TaskGetByName(ctx context.Context, p TaskGetByNameParams) (*workflow.Task, error)
+	// TaskUpdate is a guarded write like ExecutionUpdate.
+	TaskUpdate(ctx context.Context, t *workflow.Task) error
+	TaskList(ctx context.Context, p TaskListParams) ([]*workflow.Task, error)
+
+	ActionExecutionInsert(ctx context.Context, a *workflow.ActionExecution) error
+	ActionExecutionGet(ctx context.Context, id string) (*workflow.ActionExecution, error)
+	// ActionExecutionUpdate is a guarded write like ExecutionUpdate.
+	ActionExecutionUpdate(ctx context.Context, a *workflow.ActionExecution) error
+	ActionExecutionList(ctx context.Context, p ActionExecutionListParams) ([]*workflow.ActionExecution, error)
+
+	EventInsert(ctx context.Context, ev *Event) error
+	// EventClaimMany locks up to Limit events whose available_at <= Now,
+	// oldest first, skipping events locked by other transactions (SKIP
+	// LOCKED). The claim is held by the transaction: it is released by
+	// Commit (after EventDelete) or Rollback. Only meaningful in a Tx.
+	EventClaimMany(ctx context.Context, p EventClaimParams) ([]*Event, error)
+	// EventDelete removes an applied event; ErrNotFound when it is gone.
+	EventDelete(ctx context.Context, id string) error
+	// EventPostpone records a failed attempt: attempts+1, last_error, and
+	// available_at moved to At, so a poison event backs off instead of spinning.
+	EventPostpone(ctx context.Context, p EventPostponeParams) error
+	// EventNextAvailableAt is the earliest available_at of any event, or
+	// the zero time when there is none; pollers sleep until then.
+	EventNextAvailableAt(ctx context.Context) (time.Time, error)
+
+	WorkItemInsert(ctx context.Context, w *WorkItem) error
+	// WorkItemClaimMany leases up to Limit available work items for Owner:
+	// each gets a fresh LeaseToken and LeaseExpiresAt = Now + Lease. Items
+	// whose lease expired are available again.
+	WorkItemClaimMany(ctx context.Context, p WorkItemClaimParams) ([]*WorkItem, error)
+	// WorkItemHeartbeat extends a lease; ErrStale when the token no longer holds it.
+	WorkItemHeartbeat(ctx context.Context, p WorkItemHeartbeatParams) error
+	// WorkItemDelete removes a work item held under token; ErrStale when
+	// the lease moved on (the result must then be dropped).
+	WorkItemDelete(ctx context.Context, id, leaseToken string) error
+	// WorkItemRelease hands a leased item back (graceful stop): lease cleared, available now.
+	WorkItemRelease(ctx context.Context, id, leaseToken string) error
+}
+
+// WorkflowDefinition is an uploaded workflow: its YAML and identity. The
+// parsed spec is derived from Definition and cached by the engine.
+type WorkflowDefinition struct {
+	ID         string
+	Name       string
+	Namespace  string
+	Definition string // the YAML of this one workflow
+	Tags       []string
+	Scope      string // "private" or "public"
+	ProjectID  string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// ListParams are the common list options. Marker is the id after which
+// to continue; Limit 0 means no limit. SortKey is a column name known to
+// the driver (validated by the API); SortDesc reverses it.
+type ListParams struct {
+	Namespace    string // filter when HasNamespace
+	HasNamespace bool
+	Marker       string
+	Limit        int
+	SortKey      string
+	SortDesc     bool
+}
+
+// ExecutionListParams filter executions.
+type ExecutionListParams struct {
+	ListParams
+	WorkflowName    string
+	State           workflow.State
+	TaskExecutionID string
+	RootExecutionID string
+}
+
+// TaskGetByNameParams select a task by name.
+type TaskGetByNameParams struct {
+	ExecutionID string
+	Name        string
+	State       workflow.State // optional
+}
+
+// TaskListParams filter tasks.
+type TaskListParams struct {
+	ListParams
+	ExecutionID string
+	State       workflow.State
+	Name        string
+}
+
+// ActionExecutionListParams filter action executions.
+type ActionExecutionListParams struct {
+	ListParams
+	TaskExecutionID string
+	ExecutionID     string
+	State           workflow.State
+}
+
+// Event kinds.
+const (
+	EventStart        = "start"         // start a workflow execution
+	EventActionResult = "action_result" // an action finished
+	EventTimer        = "timer"         // a delay elapsed
+)
+
+// Event is something the engine must apply to one execution tree.
+type Event struct {
+	ID          string
+	ExecutionID string // the execution the event is for
+	RootID      string // its root: the lock the engine takes
+	Kind        string
+	Payload     []byte // JSON, shape depends on Kind
+	AvailableAt time.Time
+	Attempts    int
+	LastError   string
+	CreatedAt   time.Time
+}
+
+// EventClaimParams select events to claim.
+type EventClaimParams struct {
+	Now   time.Time
+	Limit int
+}
+
+// EventPostponeParams record a failed attempt to apply an event.
+type EventPostponeParams struct {
+	ID    string
+	At    time.Time
+	Error string
+}
+
+// WorkItem is an action an executor must run.
+type WorkItem struct {
+	ID                string // equals the action execution id
+	ActionExecutionID string
+	ExecutionID       string
+	Target            string // executor routing; "" is the default queue
+	Payload           []byte // JSON: everything needed to run without the database
+	AvailableAt       time.Time
+	Attempt           int
+	LeaseOwner        string
+	LeaseToken        string
+	LeaseExpiresAt    *time.Time
+	CreatedAt         time.Time
+}
+
+// WorkItemClaimParams select work items to lease.
+type WorkItemClaimParams struct {
+	Owner  string
+	Target string
+	Now    time.Time
+	Lease  time.Duration
+	Limit  int
+}
+
+// WorkItemHeartbeatParams extend a lease.
+type WorkItemHeartbeatParams struct {
+	ID         string
+	LeaseToken string
+	Now        time.Time
+	Lease      time.Duration
+}

@@ -1,0 +1,196 @@
+package workflow
+
+import (
+	"time"
+
+	"github.com/bora-workflow/bora/internal/value"
+)
+
+// State is the state of a workflow execution, a task execution or an
+// action execution; the names and wire values are Mistral's.
+type State string
+
+// The states Mistral defines (mistral/workflow/states.py).
+const (
+	StateIdle      State = "IDLE"
+	StateWaiting   State = "WAITING"
+	StateRunning   State = "RUNNING"
+	StateDelayed   State = "DELAYED" // Mistral's RUNNING_DELAYED on the wire
+	StatePaused    State = "PAUSED"
+	StateSuccess   State = "SUCCESS"
+	StateError     State = "ERROR"
+	StateCancelled State = "CANCELLED"
+)
+
+// IsCompleted reports whether s is terminal for this run.
+func (s State) IsCompleted() bool {
+	return s == StateSuccess || s == StateError || s == StateCancelled
+}
+
+// Valid reports whether s is one of the known states.
+func (s State) Valid() bool {
+	switch s {
+	case StateIdle, StateWaiting, StateRunning, StateDelayed, StatePaused,
+		StateSuccess, StateError, StateCancelled:
+		return true
+	}
+	return false
+}
+
+// Task types, as Mistral names them.
+const (
+	TaskTypeAction   = "ACTION"
+	TaskTypeWorkflow = "WORKFLOW"
+)
+
+// DefaultProjectID is what Mistral reports when authentication is off.
+const DefaultProjectID = "<default-project>"
+
+// Execution is a workflow execution: the row the engine locks and guards.
+type Execution struct {
+	ID                string
+	WorkflowID        string
+	WorkflowName      string
+	WorkflowNamespace string
+	Description       string
+	Tags              []string
+	ProjectID         string
+
+	State     State
+	StateInfo string // "" is null on the wire
+
+	Input  *value.Map
+	Params *value.Map
+	Output any // nil until the workflow completes
+	// Context is the initial data context: input, vars and the internal
+	// __execution / __env entries that expressions read.
+	Context *value.Map
+
+	TaskExecutionID string // parent task for a sub-workflow; "" for a root
+	RootExecutionID string // "" for a root execution
+
+	Runtime ExecutionRuntime
+
+	// Version guards every update: an update names the version it read
+	// and fails as stale when another transaction moved it on.
+	Version   int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// RootID is the id of the execution tree this execution belongs to; the
+// engine serialises all work on one tree by locking the root.
+func (e *Execution) RootID() string {
+	if e.RootExecutionID != "" {
+		return e.RootExecutionID
+	}
+	return e.ID
+}
+
+// ExecutionRuntime is the engine's bookkeeping on an execution. It is kept
+// as one JSON document so later features add fields without migrations.
+type ExecutionRuntime struct {
+	// ActiveTasks counts task executions that are not completed and not
+	// WAITING on a join: the workflow is done when it drops to zero.
+	ActiveTasks int `json:"active_tasks,omitempty"`
+	// WaitingJoins counts join tasks still WAITING for inbound transitions.
+	WaitingJoins int `json:"waiting_joins,omitempty"`
+	// FailedTasks names tasks that ended in ERROR with no on-error or
+	// on-complete clause to handle them, in the order they failed.
+	FailedTasks []FailedTask `json:"failed_tasks,omitempty"`
+	// FinalContext merges the outbound contexts of end tasks (tasks that
+	// transitioned nowhere); it becomes the output when `output` is absent.
+	FinalContext *value.Map `json:"final_context,omitempty"`
+	// Command records an engine command (fail, succeed) that decided the
+	// outcome while tasks were still running.
+	Command *EngineCommand `json:"command,omitempty"`
+}
+
+// FailedTask is one unhandled task failure.
+type FailedTask struct {
+	TaskID    string `json:"task_id"`
+	Name      string `json:"name"`
+	StateInfo string `json:"state_info,omitempty"`
+}
+
+// EngineCommand is a fail/succeed/pause command taken by a transition.
+type EngineCommand struct {
+	Name string `json:"name"`
+	Msg  string `json:"msg,omitempty"`
+}
+
+// Task is a task execution.
+type Task struct {
+	ID                string
+	ExecutionID       string
+	RootExecutionID   string
+	Name              string
+	Type              string // TaskTypeAction or TaskTypeWorkflow
+	WorkflowName      string
+	WorkflowID        string
+	WorkflowNamespace string
+	ProjectID         string
+
+	State     State
+	StateInfo string
+
+	InContext *value.Map // the data context the task started with
+	Result    any        // the action's result (SUCCESS) or error (ERROR)
+	Published *value.Map // what publish produced
+	Processed bool       // transitions taken
+
+	Runtime TaskRuntime
+
+	Version    int64
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	StartedAt  *time.Time
+	FinishedAt *time.Time
+}
+
+// TaskRuntime is the engine's bookkeeping on a task, kept as JSON.
+type TaskRuntime struct {
+	// JoinArrived counts inbound transitions that arrived at a join task.
+	JoinArrived int `json:"join_arrived,omitempty"`
+	// JoinArrivedFrom names the inbound tasks that arrived, so a repeated
+	// arrival from the same task is not counted twice.
+	JoinArrivedFrom []string `json:"join_arrived_from,omitempty"`
+	// ActionID is the action execution currently running for this task.
+	ActionID string `json:"action_id,omitempty"`
+	// ErrorHandled is set when an on-error/on-complete clause took the error.
+	ErrorHandled bool `json:"error_handled,omitempty"`
+}
+
+// ActionExecution is one run of an action for a task (or standalone).
+type ActionExecution struct {
+	ID                string
+	TaskExecutionID   string
+	ExecutionID       string
+	RootExecutionID   string
+	WorkflowName      string
+	WorkflowNamespace string
+	TaskName          string
+	Name              string // the action's name, e.g. std.echo
+	Description       string
+	ProjectID         string
+
+	State     State
+	StateInfo string
+
+	Input  *value.Map
+	Result any // the result on SUCCESS, the error on ERROR
+	// Accepted is true once the engine took the result.
+	Accepted bool
+	// Async actions return no result: the API completes them later.
+	Async     bool
+	Target    string
+	SafeRerun bool
+	// Attempt increases each time the action is (re)started; a result is
+	// accepted only for the attempt that is running.
+	Attempt int
+
+	Version       int64
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	LastHeartbeat *time.Time
+}
