@@ -31,6 +31,9 @@ type Document struct {
 	Tags        []string
 	Workflows   []*Workflow // in document order
 	Actions     []*Action   // ad-hoc actions, in document order
+	// Warnings are accepted oddities worth telling the user about, such as
+	// unknown workflow attributes (Mistral ignores them silently).
+	Warnings ErrorList
 }
 
 // Workflow is one workflow definition.
@@ -62,13 +65,15 @@ type Param struct {
 type Task struct {
 	Name        string
 	Description string
+	Tags        []string
 
 	// Exactly one of Action and Workflow is set; a task with neither runs
 	// std.noop (the parser fills Action in). Either may be an expression.
 	Action   string
 	Workflow string
 	// InlineInput holds the `key=value` params written after the action or
-	// workflow name; Input wins over them on conflict.
+	// workflow name. Mistral merges them over Input (utils.merge_dicts with
+	// overwrite): on conflict the inline value wins, nested dicts merge.
 	InlineInput *value.Map
 	// Input is a *value.Map, or a string holding one expression that
 	// evaluates to a dict, or nil.
@@ -151,7 +156,8 @@ type WithItem struct {
 	Collection any
 }
 
-// KeepResult is the keep-result policy; Expr holds it when it is an expression.
+// KeepResult is the keep-result attribute. Set says it was written; Value
+// is then a bool or an expression string. Absent means keep the result.
 type KeepResult struct {
 	Set   bool
 	Value any // bool or expression string

@@ -58,6 +58,12 @@ type Tx interface {
 
 // Queries is every query bora makes, one method each. Store runs each in
 // its own transaction (autocommit); Tx runs them inside one.
+//
+// Times are kept in UTC to the microsecond. A write normalises the times
+// in the struct it is given to what is stored, and sets a zero
+// CreatedAt/UpdatedAt to the current time, so the struct equals what a
+// later read returns. Time comparisons use the Now the caller passes,
+// never the database clock.
 type Queries interface {
 	WorkflowDefinitionCreate(ctx context.Context, def *WorkflowDefinition) error
 	// WorkflowDefinitionGet finds a definition by id, or by name within a namespace.
@@ -77,10 +83,14 @@ type Queries interface {
 	ExecutionLock(ctx context.Context, id string) error
 	// ExecutionUpdate writes every mutable field of ex where the stored
 	// version is ex.Version, and sets ex.Version to the next one; ErrStale
-	// when the stored version differs.
+	// when the stored version differs, ErrNotFound when there is no row.
+	// Identity fields are fixed at insert and not written: the ids, the
+	// workflow's id, name and namespace, the project, Spec and CreatedAt.
 	ExecutionUpdate(ctx context.Context, ex *workflow.Execution) error
 	ExecutionList(ctx context.Context, p ExecutionListParams) ([]*workflow.Execution, error)
-	// ExecutionDelete removes an execution and its tasks and action executions.
+	// ExecutionDelete removes an execution and, with it, its tasks, action
+	// executions, events and work items, and those of every execution whose
+	// root it is (its sub-workflows); ErrNotFound when it does not exist.
 	ExecutionDelete(ctx context.Context, id string) error
 
 	TaskInsert(ctx context.Context, t *workflow.Task) error
@@ -89,18 +99,21 @@ type Queries interface {
 	// that name in the execution (Mistral's task(name) semantics), or only
 	// among those in State when State is set.
 	TaskGetByName(ctx context.Context, p TaskGetByNameParams) (*workflow.Task, error)
-	// TaskUpdate is a guarded write like ExecutionUpdate.
+	// TaskUpdate is a guarded write like ExecutionUpdate; the ids, name,
+	// type, workflow, project and CreatedAt are fixed at insert.
 	TaskUpdate(ctx context.Context, t *workflow.Task) error
 	TaskList(ctx context.Context, p TaskListParams) ([]*workflow.Task, error)
 
 	ActionExecutionInsert(ctx context.Context, a *workflow.ActionExecution) error
 	ActionExecutionGet(ctx context.Context, id string) (*workflow.ActionExecution, error)
-	// ActionExecutionUpdate is a guarded write like ExecutionUpdate.
+	// ActionExecutionUpdate is a guarded write like ExecutionUpdate; the
+	// ids, names, workflow, project and CreatedAt are fixed at insert.
 	ActionExecutionUpdate(ctx context.Context, a *workflow.ActionExecution) error
 	ActionExecutionList(ctx context.Context, p ActionExecutionListParams) ([]*workflow.ActionExecution, error)
 
+	// EventInsert stores an event; a zero AvailableAt means due at once.
 	EventInsert(ctx context.Context, ev *Event) error
-	// EventClaimMany locks up to Limit events whose available_at <= Now,
+	// EventClaimMany locks up to Limit (> 0) events whose available_at <= Now,
 	// oldest first, skipping events locked by other transactions (SKIP
 	// LOCKED). The claim is held by the transaction: it is released by
 	// Commit (after EventDelete) or Rollback. Only meaningful in a Tx.
@@ -115,23 +128,27 @@ type Queries interface {
 	EventNextAvailableAt(ctx context.Context) (time.Time, error)
 
 	WorkItemInsert(ctx context.Context, w *WorkItem) error
-	// WorkItemClaimMany leases up to Limit available work items for Owner:
-	// each gets a fresh LeaseToken and LeaseExpiresAt = Now + Lease. Items
-	// whose lease expired are available again.
+	// WorkItemClaimMany leases up to Limit available work items of Target
+	// for Owner, oldest available_at first: each gets a fresh LeaseToken,
+	// LeaseExpiresAt = Now + Lease and Attempt+1. Items whose lease expired
+	// are available again.
 	WorkItemClaimMany(ctx context.Context, p WorkItemClaimParams) ([]*WorkItem, error)
 	// WorkItemHeartbeat extends a lease; ErrStale when the token no longer holds it.
 	WorkItemHeartbeat(ctx context.Context, p WorkItemHeartbeatParams) error
-	// WorkItemDelete removes a work item held under token; ErrStale when
-	// the lease moved on (the result must then be dropped).
+	// WorkItemDelete removes a work item held under token (an empty token
+	// names an item that is not leased); ErrStale when the lease moved on
+	// (the result must then be dropped) or the item is gone.
 	WorkItemDelete(ctx context.Context, id, leaseToken string) error
-	// WorkItemRelease hands a leased item back (graceful stop): lease cleared, available now.
+	// WorkItemRelease hands a leased item back (graceful stop): lease
+	// cleared and the claim's Attempt undone, so it is available at once
+	// (its available_at is already past); ErrStale when the token no longer holds it.
 	WorkItemRelease(ctx context.Context, id, leaseToken string) error
 }
 
 // WorkflowDefinition is an uploaded workflow: its YAML and identity. The
 // parsed spec is derived from Definition and cached by the engine.
 type WorkflowDefinition struct {
-	ID         string
+	ID         string // a UUID is generated on create when empty
 	Name       string
 	Namespace  string
 	Definition string // the YAML of this one workflow
@@ -143,8 +160,10 @@ type WorkflowDefinition struct {
 }
 
 // ListParams are the common list options. Marker is the id after which
-// to continue; Limit 0 means no limit. SortKey is a column name known to
-// the driver (validated by the API); SortDesc reverses it.
+// to continue (ErrNotFound when no such row); Limit 0 means no limit.
+// SortKey is a column name (workflow_name, state, created_at ...) from
+// the driver's per-table list, an error otherwise; the default order is
+// creation. SortDesc reverses it.
 type ListParams struct {
 	Namespace    string // filter when HasNamespace
 	HasNamespace bool
@@ -195,7 +214,7 @@ const (
 
 // Event is something the engine must apply to one execution tree.
 type Event struct {
-	ID          string
+	ID          string // a UUID is generated on insert when empty
 	ExecutionID string // the execution the event is for
 	RootID      string // its root: the lock the engine takes
 	Kind        string
@@ -227,11 +246,14 @@ type WorkItem struct {
 	Target            string // executor routing; "" is the default queue
 	Payload           []byte // JSON: everything needed to run without the database
 	AvailableAt       time.Time
-	Attempt           int
-	LeaseOwner        string
-	LeaseToken        string
-	LeaseExpiresAt    *time.Time
-	CreatedAt         time.Time
+	// Attempt counts the claims: each WorkItemClaimMany adds one, so an
+	// executor that claims an item with Attempt > 1 knows an earlier run
+	// was lost (and must not rerun an action that is not safe-rerun).
+	Attempt        int
+	LeaseOwner     string // "" when not leased
+	LeaseToken     string // "" when not leased
+	LeaseExpiresAt *time.Time
+	CreatedAt      time.Time
 }
 
 // WorkItemClaimParams select work items to lease.

@@ -66,6 +66,11 @@ type Execution struct {
 	// __execution / __env entries that expressions read.
 	Context *value.Map
 
+	// Spec is the YAML of the workflow as it was when the execution
+	// started: a running execution never changes shape when its
+	// definition is updated or deleted (Mistral keeps wf_ex.spec too).
+	Spec string
+
 	TaskExecutionID string // parent task for a sub-workflow; "" for a root
 	RootExecutionID string // "" for a root execution
 
@@ -111,6 +116,9 @@ type FailedTask struct {
 	TaskID    string `json:"task_id"`
 	Name      string `json:"name"`
 	StateInfo string `json:"state_info,omitempty"`
+	// ActionID and ActionError name the failed action for the report.
+	ActionID    string `json:"action_id,omitempty"`
+	ActionError string `json:"action_error,omitempty"`
 }
 
 // EngineCommand is a fail/succeed/pause command taken by a transition.

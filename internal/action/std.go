@@ -1,0 +1,91 @@
+package action
+
+import (
+	"context"
+	"math/big"
+	"time"
+
+	"github.com/bora-workflow/bora/internal/value"
+)
+
+// Standard returns the registry of Mistral's standard actions that bora
+// has so far.
+func Standard() *Registry {
+	return NewRegistry(
+		&Definition{
+			Name:        "std.noop",
+			Description: "Does nothing and returns None.",
+			Run:         func(context.Context, *value.Map) Outcome { return Outcome{} },
+			Inline:      always,
+		},
+		&Definition{
+			Name:        "std.echo",
+			Description: "Returns its output after an optional delay in seconds.",
+			Params:      []Param{Required("output"), Optional("delay", int64(0))},
+			Run:         runEcho,
+			Inline: func(input *value.Map) bool {
+				d, _ := input.Get("delay")
+				return seconds(d) <= 0
+			},
+		},
+		&Definition{
+			Name:        "std.fail",
+			Description: "Always fails; error_data, when given, is the error.",
+			Params:      []Param{Optional("error_data", nil)},
+			Run:         runFail,
+			Inline:      always,
+		},
+		&Definition{
+			Name:        "std.async_noop",
+			Description: "Returns no result: completed later through PUT /v2/action_executions/{id}.",
+			Run:         func(context.Context, *value.Map) Outcome { return Outcome{Async: true} },
+			Inline:      always,
+		},
+	)
+}
+
+func always(*value.Map) bool { return true }
+
+func runEcho(ctx context.Context, input *value.Map) Outcome {
+	out, _ := input.Get("output")
+	d, _ := input.Get("delay")
+	if wait := seconds(d); wait > 0 {
+		t := time.NewTimer(time.Duration(wait * float64(time.Second)))
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return Outcome{Failed: true, Result: "std.echo interrupted: " + context.Cause(ctx).Error()}
+		case <-t.C:
+		}
+	}
+	return Outcome{Result: out}
+}
+
+func runFail(_ context.Context, input *value.Map) Outcome {
+	data, _ := input.Get("error_data")
+	if data == nil || data == "" {
+		return Outcome{Failed: true, Result: "Fail action expected exception."}
+	}
+	return Outcome{Failed: true, Result: data}
+}
+
+// seconds reads a delay given as a number or a numeric string; anything
+// else counts as zero, as Mistral's std.sleep treats bad values.
+func seconds(v any) float64 {
+	switch t := v.(type) {
+	case int64:
+		return float64(t)
+	case float64:
+		return t
+	case *big.Int:
+		f, _ := new(big.Float).SetInt(t).Float64()
+		return f
+	case string:
+		n, err := value.ParseNumber(t)
+		if err != nil {
+			return 0
+		}
+		return seconds(n)
+	}
+	return 0
+}

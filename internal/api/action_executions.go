@@ -1,0 +1,265 @@
+package api
+
+import (
+	"fmt"
+	"math/big"
+	"net/http"
+
+	"github.com/bora-workflow/bora/internal/engine"
+	"github.com/bora-workflow/bora/internal/store"
+	"github.com/bora-workflow/bora/internal/value"
+	"github.com/bora-workflow/bora/internal/workflow"
+)
+
+// actionExecutionFields are the attributes of Mistral's ActionExecution
+// resource, in the order Mistral sends them.
+var actionExecutionFields = []string{
+	"id", "workflow_name", "workflow_namespace", "task_name", "task_execution_id",
+	"state", "state_info", "tags", "name", "description", "project_id",
+	"accepted", "input", "output", "created_at", "updated_at",
+}
+
+var actionExecutionList = listSpec{
+	collection: "action_executions",
+	fields:     actionExecutionFields,
+	sortColumns: sameColumns("id", "task_execution_id", "workflow_name", "workflow_namespace",
+		"task_name", "name", "description", "project_id", "state", "created_at", "updated_at"),
+	filters: []string{"task_execution_id", "state"},
+}
+
+// taskActionExecutionList is GET /v2/tasks/{id}/action_executions: the
+// task comes from the path.
+var taskActionExecutionList = listSpec{
+	collection:  "action_executions",
+	fields:      actionExecutionFields,
+	sortColumns: actionExecutionList.sortColumns,
+	filters:     []string{"state"},
+}
+
+// actionExecutionBodyFields are the attributes a PUT may carry: the whole
+// ActionExecution resource, as Mistral takes it; only state, output and
+// state_info are used.
+var actionExecutionBodyFields = append([]string{"params"}, actionExecutionFields...)
+
+// getActionExecution is GET /v2/action_executions/{id}.
+func (s *Server) getActionExecution(w http.ResponseWriter, r *http.Request) {
+	s.writeActionExecution(w, r, "")
+}
+
+// getTaskActionExecution is GET /v2/tasks/{task_id}/action_executions/{id}.
+func (s *Server) getTaskActionExecution(w http.ResponseWriter, r *http.Request) {
+	s.writeActionExecution(w, r, r.PathValue("task_id"))
+}
+
+// writeActionExecution answers with the action execution in the path, which
+// must belong to taskID when that is set.
+func (s *Server) writeActionExecution(w http.ResponseWriter, r *http.Request, taskID string) {
+	id := r.PathValue("id")
+	fields, err := fieldsParam(r, actionExecutionFields)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	a, err := s.store.ActionExecutionGet(r.Context(), id)
+	if err == nil && taskID != "" && a.TaskExecutionID != taskID {
+		err = fmt.Errorf("action execution %s belongs to task %s, not %s: %w", id, a.TaskExecutionID, taskID, store.ErrNotFound)
+	}
+	if err != nil {
+		s.writeError(w, r, notFoundAs(err, "ActionExecution not found [id=%s]", id))
+		return
+	}
+	rendered, err := renderActionExecution(a)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rendered.only(fields))
+}
+
+// listActionExecutions is GET /v2/action_executions.
+func (s *Server) listActionExecutions(w http.ResponseWriter, r *http.Request) {
+	req, err := parseListRequest(r.URL.Query(), actionExecutionList)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeActionExecutionList(w, r, req, req.filters["task_execution_id"])
+}
+
+// listTaskActionExecutions is GET /v2/tasks/{id}/action_executions.
+func (s *Server) listTaskActionExecutions(w http.ResponseWriter, r *http.Request) {
+	req, err := parseListRequest(r.URL.Query(), taskActionExecutionList)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeActionExecutionList(w, r, req, r.PathValue("id"))
+}
+
+func (s *Server) writeActionExecutionList(w http.ResponseWriter, r *http.Request, req listRequest, taskID string) {
+	state, err := req.stateFilter()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	actions, err := s.store.ActionExecutionList(r.Context(), store.ActionExecutionListParams{
+		ListParams:      req.ListParams,
+		TaskExecutionID: taskID,
+		State:           state,
+	})
+	if err != nil {
+		s.writeError(w, r, notFoundAs(err, "ActionExecution not found [id=%s]", req.Marker))
+		return
+	}
+	list := make([]object, len(actions))
+	for i, a := range actions {
+		rendered, err := renderActionExecution(a)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if !req.includeOutput {
+			rendered = rendered.without("output")
+		}
+		list[i] = rendered.only(req.fields)
+	}
+	var lastID string
+	if len(actions) > 0 {
+		lastID = actions[len(actions)-1].ID
+	}
+	writeJSON(w, http.StatusOK, withNext(object{{"action_executions", list}},
+		req.nextLink(r, actionExecutionList.collection, len(actions), lastID)))
+}
+
+// updateActionExecution is PUT /v2/action_executions/{id}: the result of
+// an async action, delivered from outside ({"state": "SUCCESS", "output": ...}).
+func (s *Server) updateActionExecution(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	completion, err := readActionCompletion(r, id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	a, err := s.engine.CompleteAction(r.Context(), completion)
+	if err != nil {
+		s.writeError(w, r, notFoundAs(err, "ActionExecution not found [id=%s]", id))
+		return
+	}
+	rendered, err := renderActionExecution(a)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	// Mistral's own answer here lacks task_name (it renders the engine's
+	// reply, which has none), so its client shows "Task name: None"; the
+	// full resource is what a client can use.
+	writeJSON(w, http.StatusOK, rendered)
+}
+
+// readActionCompletion reads a PUT /v2/action_executions/{id} body.
+func readActionCompletion(r *http.Request, id string) (engine.ActionCompletion, error) {
+	body, err := readJSONBody(r, actionExecutionBodyFields)
+	if err != nil {
+		return engine.ActionCompletion{}, err
+	}
+	stateText, err := body.text("state")
+	if err != nil {
+		return engine.ActionCompletion{}, err
+	}
+	stateInfo, err := body.text("state_info")
+	if err != nil {
+		return engine.ActionCompletion{}, err
+	}
+	c := engine.ActionCompletion{
+		ActionExecutionID: id,
+		State:             workflow.State(stateText),
+		StateInfo:         stateInfo,
+	}
+	switch c.State {
+	case workflow.StateSuccess:
+		c.Result = body.jsonValue("output")
+	case workflow.StateError:
+		c.Result = body.jsonValue("output")
+		// Mistral: an error without details (any falsy output) is "Unknown error".
+		if pythonFalsy(c.Result) {
+			c.Result = "Unknown error"
+		}
+	case workflow.StateCancelled:
+		c.Result = nil
+	case workflow.StateRunning, workflow.StatePaused:
+		return c, &requestError{
+			status: http.StatusNotImplemented,
+			msg:    fmt.Sprintf("Moving an action execution to %s is not supported; only SUCCESS, ERROR and CANCELLED are.", c.State),
+		}
+	default:
+		shown := "None"
+		if body.has("state") {
+			shown = stateText
+		}
+		return c, badRequest("Error. Expected one of ['SUCCESS', 'ERROR', 'CANCELLED', 'PAUSED', 'RUNNING'], actual: %s", shown)
+	}
+	return c, nil
+}
+
+// pythonFalsy reports whether Python's `not v` holds.
+func pythonFalsy(v any) bool {
+	switch t := v.(type) {
+	case nil:
+		return true
+	case bool:
+		return !t
+	case string:
+		return t == ""
+	case int64:
+		return t == 0
+	case *big.Int:
+		return t.Sign() == 0
+	case float64:
+		return t == 0
+	case []any:
+		return len(t) == 0
+	case *value.Map:
+		return t.Len() == 0
+	}
+	return false
+}
+
+// renderActionExecution is Mistral's ActionExecution resource as GET
+// shows it. Its output is {"result": ...} once the action has completed,
+// null before.
+func renderActionExecution(a *workflow.ActionExecution) (object, error) {
+	input, err := mapText(a.Input)
+	if err != nil {
+		return nil, fmt.Errorf("render input of action execution %s: %w", a.ID, err)
+	}
+	var output any
+	if a.State.IsCompleted() {
+		text, err := jsonText(value.MapOf("result", a.Result))
+		if err != nil {
+			return nil, fmt.Errorf("render output of action execution %s: %w", a.ID, err)
+		}
+		output = text
+	}
+	projectID := a.ProjectID
+	if projectID == "" {
+		projectID = workflow.DefaultProjectID
+	}
+	return object{
+		{"id", a.ID},
+		{"workflow_name", a.WorkflowName},
+		{"workflow_namespace", a.WorkflowNamespace},
+		{"task_name", a.TaskName},
+		{"task_execution_id", nullable(a.TaskExecutionID)},
+		{"state", string(a.State)},
+		{"state_info", nullable(a.StateInfo)},
+		{"tags", nil},
+		{"name", a.Name},
+		{"description", a.Description},
+		{"project_id", projectID},
+		{"accepted", a.Accepted},
+		{"input", input},
+		{"output", output},
+		{"created_at", formatTime(a.CreatedAt)},
+		{"updated_at", formatTime(a.UpdatedAt)},
+	}, nil
+}

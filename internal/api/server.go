@@ -1,0 +1,176 @@
+// Package api serves Mistral's REST API v2 over bora: the same paths, the
+// same JSON (down to the JSON-encoded strings inside it), so the real
+// `mistral` command-line client works against bora unchanged.
+//
+// Handlers are thin. Reads go to the store; every write that changes a
+// workflow's state goes to the engine, which records it and the work it
+// causes in one transaction. Workflow definitions are the exception: they
+// are plain rows, validated here with package dsl and written here.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/bora-workflow/bora/internal/engine"
+	"github.com/bora-workflow/bora/internal/store"
+	"github.com/bora-workflow/bora/internal/workflow"
+)
+
+// Engine is what the API needs from the engine (implemented by *engine.Engine).
+type Engine interface {
+	StartExecution(ctx context.Context, req engine.StartRequest) (*workflow.Execution, error)
+	CompleteAction(ctx context.Context, c engine.ActionCompletion) (*workflow.ActionExecution, error)
+}
+
+// Options configure a Server.
+type Options struct {
+	// Logger receives request errors and panics; nil discards them.
+	Logger *slog.Logger
+	// CheckExpression checks the syntax of one expression found in an
+	// uploaded definition, so a typo fails the upload instead of the run.
+	// Nil skips the check.
+	CheckExpression func(expr string) error
+}
+
+// maxBodyBytes bounds a request body. Mistral caps each stored field at
+// 1 MiB by default; a definition holding many workflows may be larger, so
+// the whole body gets a few times that.
+const maxBodyBytes = 8 << 20
+
+// Server is the REST API v2.
+type Server struct {
+	store           store.Store
+	engine          Engine
+	logger          *slog.Logger
+	checkExpression func(string) error
+	// now is the clock for the timestamps the API writes itself (workflow
+	// definitions); tests replace it.
+	now func() time.Time
+	// interfaces caches what workflow resources derive from parsed definitions.
+	interfaces interfaceCache
+	mux        *http.ServeMux
+}
+
+// New returns a Server reading st and writing through eng.
+func New(st store.Store, eng Engine, opts Options) *Server {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{
+		store:           st,
+		engine:          eng,
+		logger:          logger,
+		checkExpression: opts.CheckExpression,
+		now:             time.Now,
+		mux:             http.NewServeMux(),
+	}
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /{$}", s.getVersions)
+	s.mux.HandleFunc("GET /v2", s.getV2Root)
+	s.mux.HandleFunc("GET /v2/{$}", s.getV2Root)
+
+	s.mux.HandleFunc("POST /v2/workflows", s.createWorkflows)
+	s.mux.HandleFunc("PUT /v2/workflows", s.updateWorkflows)
+	s.mux.HandleFunc("PUT /v2/workflows/{identifier}", s.updateWorkflow)
+	s.mux.HandleFunc("POST /v2/workflows/validate", s.validateWorkflows)
+	s.mux.HandleFunc("GET /v2/workflows", s.listWorkflows)
+	s.mux.HandleFunc("GET /v2/workflows/{identifier}", s.getWorkflow)
+	s.mux.HandleFunc("DELETE /v2/workflows/{identifier}", s.deleteWorkflow)
+
+	s.mux.HandleFunc("POST /v2/executions", s.createExecution)
+	s.mux.HandleFunc("GET /v2/executions", s.listExecutions)
+	s.mux.HandleFunc("GET /v2/executions/{id}", s.getExecution)
+	s.mux.HandleFunc("DELETE /v2/executions/{id}", s.deleteExecution)
+	s.mux.HandleFunc("GET /v2/executions/{id}/tasks", s.listExecutionTasks)
+
+	s.mux.HandleFunc("GET /v2/tasks", s.listTasks)
+	s.mux.HandleFunc("GET /v2/tasks/{id}", s.getTask)
+	s.mux.HandleFunc("GET /v2/tasks/{id}/action_executions", s.listTaskActionExecutions)
+	s.mux.HandleFunc("GET /v2/tasks/{task_id}/action_executions/{id}", s.getTaskActionExecution)
+
+	s.mux.HandleFunc("GET /v2/action_executions", s.listActionExecutions)
+	s.mux.HandleFunc("GET /v2/action_executions/{id}", s.getActionExecution)
+	s.mux.HandleFunc("PUT /v2/action_executions/{id}", s.updateActionExecution)
+}
+
+// Handler returns the HTTP handler: the routes behind panic recovery, a
+// body size limit and JSON answers for unknown paths and methods.
+func (s *Server) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer s.recoverPanic(w, r)
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		}
+		h, pattern := s.mux.Handler(r)
+		if pattern == "" {
+			s.writeUnrouted(w, r, h)
+			return
+		}
+		s.mux.ServeHTTP(w, r)
+	})
+}
+
+// writeUnrouted answers a request no route matched. The mux knows whether
+// the path exists with another method (405, with Allow) or not at all
+// (404); its answer is captured so the client gets Mistral's JSON fault
+// instead of the mux's plain text.
+func (s *Server) writeUnrouted(w http.ResponseWriter, r *http.Request, h http.Handler) {
+	rec := &statusRecorder{header: http.Header{}}
+	h.ServeHTTP(rec, r)
+	if rec.status < 400 {
+		// A redirect (path cleaning) is fine as the mux makes it.
+		h.ServeHTTP(w, r)
+		return
+	}
+	if allow := rec.header.Get("Allow"); allow != "" {
+		w.Header().Set("Allow", allow)
+	}
+	writeFault(w, rec.status, http.StatusText(rec.status))
+}
+
+// statusRecorder keeps the status and headers a handler writes and drops its body.
+type statusRecorder struct {
+	header http.Header
+	status int
+}
+
+func (r *statusRecorder) Header() http.Header { return r.header }
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return len(b), nil
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	if r.status == 0 {
+		r.status = status
+	}
+}
+
+// recoverPanic turns a handler panic into a 500 and a log line, so one
+// bad request cannot take the server down.
+func (s *Server) recoverPanic(w http.ResponseWriter, r *http.Request) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	if p == http.ErrAbortHandler {
+		panic(p) // the client went away; net/http handles this one quietly
+	}
+	s.logger.ErrorContext(r.Context(), "panic in API handler",
+		"method", r.Method, "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
+	// If the handler had already started the response this adds nothing
+	// useful, but the log line above still records what happened.
+	writeFault(w, http.StatusInternalServerError, "Internal server error")
+}

@@ -1,0 +1,153 @@
+package dsl
+
+import (
+	"fmt"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// EffectiveOnClauses returns the on-success, on-error and on-complete
+// clauses that apply to task t, merging task-defaults the way Mistral's
+// DirectWorkflowSpec does: a task's own clause is used when it names at
+// least one next task; otherwise the task-defaults clause of the same kind
+// applies, minus any transition back to t itself. Publishing always comes
+// from the task's own clause — Mistral ignores publish in task-defaults.
+func (w *Workflow) EffectiveOnClauses(t *Task) (onSuccess, onError, onComplete *OnClause) {
+	var defs TaskDefaults
+	if w.TaskDefaults != nil {
+		defs = *w.TaskDefaults
+	}
+	return effectiveClause(t.OnSuccess, defs.OnSuccess, t.Name),
+		effectiveClause(t.OnError, defs.OnError, t.Name),
+		effectiveClause(t.OnComplete, defs.OnComplete, t.Name)
+}
+
+// effectiveClause merges one task clause with its default.
+func effectiveClause(own, def *OnClause, self string) *OnClause {
+	if own != nil && len(own.Next) > 0 {
+		return own
+	}
+	if def == nil || len(def.Next) == 0 {
+		return own
+	}
+	merged := &OnClause{Pos: def.Pos}
+	if own != nil {
+		merged.Publish, merged.PublishGlobal, merged.PublishAtomic = own.Publish, own.PublishGlobal, own.PublishAtomic
+		merged.Pos = own.Pos
+	}
+	for _, tr := range def.Next {
+		if tr.Target != self {
+			merged.Next = append(merged.Next, tr)
+		}
+	}
+	return merged
+}
+
+// outboundTransitions lists every transition leaving t after task-defaults
+// are applied, whatever its guard.
+func (w *Workflow) outboundTransitions(t *Task) []Transition {
+	var out []Transition
+	s, e, c := w.EffectiveOnClauses(t)
+	for _, cl := range []*OnClause{e, s, c} {
+		if cl != nil {
+			out = append(out, cl.Next...)
+		}
+	}
+	return out
+}
+
+// InboundCount is the number of distinct tasks with a transition (in any
+// on-* clause, guarded or not, task-defaults included) to the task named
+// name. Joins wait for that many; Mistral counts the same way.
+func (w *Workflow) InboundCount(name string) int {
+	n := 0
+	for _, t := range w.Tasks {
+		for _, tr := range w.outboundTransitions(t) {
+			if tr.Target == name {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// RequiredTasks lists the tasks a reverse-workflow task depends on: its own
+// `requires` plus task-defaults `requires`, without itself.
+func (w *Workflow) RequiredTasks(t *Task) []string {
+	var out []string
+	seen := map[string]bool{t.Name: true}
+	add := func(names []string) {
+		for _, n := range names {
+			if !seen[n] {
+				seen[n] = true
+				out = append(out, n)
+			}
+		}
+	}
+	add(t.Requires)
+	if w.TaskDefaults != nil {
+		add(w.TaskDefaults.Requires)
+	}
+	return out
+}
+
+// checkGraph validates the task graph once every task is parsed.
+func (p *parser) checkGraph(w *Workflow, key *yaml.Node) {
+	if w.Type == TypeReverse {
+		p.checkRequires(w)
+		return
+	}
+	inbound := map[string]int{}
+	reported := map[Position]bool{}
+	for _, t := range w.Tasks {
+		seen := map[string]bool{}
+		for _, tr := range w.outboundTransitions(t) {
+			if !seen[tr.Target] {
+				seen[tr.Target] = true
+				inbound[tr.Target]++
+			}
+			if w.TaskByName[tr.Target] == nil && !IsCommand(tr.Target) && !reported[tr.Pos] {
+				reported[tr.Pos] = true
+				p.errs = append(p.errs, &Error{Pos: tr.Pos, Msg: fmt.Sprintf(
+					"workflow %q, task %q: transition to unknown task %q (not a task of this workflow nor one of the commands fail, succeed, pause, noop)",
+					w.Name, t.Name, tr.Target)})
+			}
+		}
+	}
+	hasStart := false
+	for _, t := range w.Tasks {
+		if inbound[t.Name] == 0 {
+			hasStart = true
+		}
+		p.checkJoin(w, t, inbound[t.Name])
+	}
+	if !hasStart && len(w.Tasks) > 0 {
+		p.errorf(key, "workflow %q has no start task: every task is the target of a transition, so none can run first", w.Name)
+	}
+}
+
+// checkJoin checks a join task has enough inbound tasks to ever run.
+func (p *parser) checkJoin(w *Workflow, t *Task, inbound int) {
+	at := Position{File: p.file, Line: t.Pos.Line, Column: t.Pos.Column}
+	switch {
+	case t.Join.All && inbound == 0:
+		p.errs = append(p.errs, &Error{Pos: at, Msg: fmt.Sprintf(
+			"workflow %q, task %q has `join: all` but no task has a transition to it", w.Name, t.Name)})
+	case !t.Join.All && t.Join.Count > inbound:
+		p.errs = append(p.errs, &Error{Pos: at, Msg: fmt.Sprintf(
+			"workflow %q, task %q has `join: %d` but only %d task(s) have a transition to it", w.Name, t.Name, t.Join.Count, inbound)})
+	}
+}
+
+// checkRequires checks every `requires` of a reverse workflow names a task.
+func (p *parser) checkRequires(w *Workflow) {
+	for _, t := range w.Tasks {
+		for _, r := range w.RequiredTasks(t) {
+			if w.TaskByName[r] == nil {
+				p.errs = append(p.errs, &Error{Pos: t.Pos, Msg: fmt.Sprintf(
+					"workflow %q, task %q requires unknown task %q", w.Name, t.Name, r)})
+			}
+		}
+	}
+}

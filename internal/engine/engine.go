@@ -1,0 +1,199 @@
+// Package engine is the transactional loop around package workflow. It
+// claims events from the store, locks the execution tree they belong to,
+// applies them to the workflow state machine, and writes the new state and
+// the work it causes (work items, follow-up events) in the same
+// transaction as it deletes the events. Nothing is sent after commit, so
+// nothing can be lost between a state change and the work it causes.
+//
+// # Guarantees
+//
+//   - An event is applied at least once and its effects commit at most
+//     once: the event row is deleted in the transaction that applies it,
+//     and every row it changes is written with a guarded update (the
+//     version read), so a concurrent or repeated application fails as
+//     stale and rolls back whole.
+//   - An action result is accepted once: the action execution row moves
+//     from RUNNING to its final state under a version guard, and a second
+//     report finds it completed (ErrWrongState).
+//   - Synchronous standard actions (std.noop, std.echo without delay,
+//     std.fail, std.async_noop) run inline, inside the transaction that
+//     starts them, as Mistral's local-executor option does; other actions
+//     become work items that an executor leases.
+//
+// # Failure handling
+//
+// A transaction that fails with store.ErrRetryable is retried. An event
+// whose application fails for another reason is retried alone in its own
+// transaction; if it still fails it is postponed with a growing delay and
+// its error recorded, and after maxEventAttempts the execution is failed
+// with that error, so a poison event can neither spin nor be lost.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/bora-workflow/bora/internal/action"
+	"github.com/bora-workflow/bora/internal/dsl"
+	"github.com/bora-workflow/bora/internal/expression"
+	"github.com/bora-workflow/bora/internal/id"
+	"github.com/bora-workflow/bora/internal/store"
+	"github.com/bora-workflow/bora/internal/workflow"
+)
+
+// Options tune an Engine; zero values take the defaults.
+type Options struct {
+	Logger *slog.Logger
+	// Now is the clock; tests pass a fake one.
+	Now func() time.Time
+	// BatchSize is how many events one transaction claims.
+	BatchSize int
+	// InlineBudget bounds how many inline action runs one transaction
+	// takes; beyond it results are written as events for the next one, so
+	// a 10,000-task sequence does not become one giant transaction.
+	InlineBudget int
+	// PollInterval is how long an idle loop waits before looking again
+	// when nothing woke it.
+	PollInterval time.Duration
+}
+
+const (
+	defaultBatchSize    = 64
+	defaultInlineBudget = 2000
+	defaultPollInterval = 500 * time.Millisecond
+	maxEventAttempts    = 5
+	specCacheSize       = 4096
+)
+
+// Engine applies events to executions. It is safe for concurrent use;
+// several engines (in one process or many) may share a store.
+type Engine struct {
+	store   store.Store
+	actions *action.Registry
+	eval    *expression.Evaluator
+	machine *workflow.Machine
+	log     *slog.Logger
+	now     func() time.Time
+	opts    Options
+
+	specs specCache
+
+	// wakeEvents and wakeWork are in-process hints that new events or
+	// work items were committed; pollers fall back to polling without them.
+	wakeEvents chan struct{}
+	wakeWork   chan struct{}
+}
+
+// New returns an engine over st that runs actions from reg.
+func New(st store.Store, reg *action.Registry, eval *expression.Evaluator, opts Options) *Engine {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = func() time.Time { return time.Now().UTC() }
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = defaultBatchSize
+	}
+	if opts.InlineBudget <= 0 {
+		opts.InlineBudget = defaultInlineBudget
+	}
+	if opts.PollInterval <= 0 {
+		opts.PollInterval = defaultPollInterval
+	}
+	return &Engine{
+		store:      st,
+		actions:    reg,
+		eval:       eval,
+		machine:    workflow.NewMachine(eval, id.New),
+		log:        opts.Logger,
+		now:        opts.Now,
+		opts:       opts,
+		specs:      specCache{m: map[string]*dsl.Workflow{}},
+		wakeEvents: make(chan struct{}, 1),
+		wakeWork:   make(chan struct{}, 1),
+	}
+}
+
+// WorkAvailable signals (as a hint) that work items were committed.
+func (e *Engine) WorkAvailable() <-chan struct{} { return e.wakeWork }
+
+func signal(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
+// ParseWorkflow parses the YAML of one stored workflow definition.
+func (e *Engine) ParseWorkflow(name, definition string) (*dsl.Workflow, error) {
+	return ParseWorkflow(e.eval, name, definition)
+}
+
+// ParseWorkflow parses definition and returns the workflow called name.
+func ParseWorkflow(eval *expression.Evaluator, name, definition string) (*dsl.Workflow, error) {
+	doc, err := dsl.Parse(name+".yaml", []byte(definition), dsl.Options{CheckExpression: func(s string) error { return eval.Validate(s) }})
+	if err != nil {
+		return nil, err
+	}
+	for _, wf := range doc.Workflows {
+		if wf.Name == name {
+			return wf, nil
+		}
+	}
+	if len(doc.Workflows) == 1 {
+		return doc.Workflows[0], nil
+	}
+	return nil, fmt.Errorf("workflow %q is not in its definition", name)
+}
+
+// specCache keeps parsed specs by execution id: an event must not parse
+// YAML again. It is bounded; when full it starts over, which costs a
+// re-parse, never correctness.
+type specCache struct {
+	mu sync.Mutex
+	m  map[string]*dsl.Workflow
+}
+
+func (c *specCache) get(key string) *dsl.Workflow {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[key]
+}
+
+func (c *specCache) put(key string, wf *dsl.Workflow) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= specCacheSize {
+		c.m = make(map[string]*dsl.Workflow, specCacheSize)
+	}
+	c.m[key] = wf
+}
+
+// specFor returns the parsed spec of an execution.
+func (e *Engine) specFor(ctx context.Context, q store.Queries, ex *workflow.Execution) (*dsl.Workflow, error) {
+	if wf := e.specs.get(ex.ID); wf != nil {
+		return wf, nil
+	}
+	text := ex.Spec
+	if text == "" {
+		def, err := q.WorkflowDefinitionGet(ctx, ex.WorkflowID, ex.WorkflowNamespace)
+		if err != nil {
+			return nil, fmt.Errorf("load workflow definition %s of execution %s: %w", ex.WorkflowID, ex.ID, err)
+		}
+		text = def.Definition
+	}
+	wf, err := e.ParseWorkflow(ex.WorkflowName, text)
+	if err != nil {
+		return nil, fmt.Errorf("parse workflow %s of execution %s: %w", ex.WorkflowName, ex.ID, err)
+	}
+	e.specs.put(ex.ID, wf)
+	return wf, nil
+}
+
+// isNotFound reports store.ErrNotFound through any wrapping.
+func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

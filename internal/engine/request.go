@@ -1,0 +1,44 @@
+package engine
+
+import (
+	"errors"
+
+	"github.com/bora-workflow/bora/internal/value"
+	"github.com/bora-workflow/bora/internal/workflow"
+)
+
+// Errors the engine's entry points return (wrapped, with details); the API
+// maps them onto HTTP statuses. Store sentinels (store.ErrNotFound,
+// store.ErrConflict) pass through as well.
+var (
+	// ErrInvalidInput: the request itself is wrong (missing or unexpected
+	// workflow input, a bad state value). HTTP 400.
+	ErrInvalidInput = errors.New("invalid input")
+	// ErrWrongState: the target is not in a state that allows the
+	// operation (completing an action that already completed). HTTP 409.
+	ErrWrongState = errors.New("wrong state")
+)
+
+// StartRequest asks for a new workflow execution.
+type StartRequest struct {
+	// ID, when set by the client, makes the start idempotent: starting an
+	// id that exists returns that execution unchanged.
+	ID                 string
+	WorkflowIdentifier string // a workflow definition name or id
+	WorkflowNamespace  string
+	Description        string
+	Input              *value.Map
+	Params             *value.Map
+}
+
+// ActionCompletion reports the outcome of an action from outside the
+// engine: an executor, or PUT /v2/action_executions/{id} for async actions.
+type ActionCompletion struct {
+	ActionExecutionID string
+	// Attempt guards against late results: 0 accepts whatever attempt is
+	// running (the API's PUT); an executor passes the attempt it ran.
+	Attempt   int
+	State     workflow.State // SUCCESS, ERROR or CANCELLED
+	Result    any            // the result, or the error data on ERROR
+	StateInfo string
+}

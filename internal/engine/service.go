@@ -1,0 +1,169 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/bora-workflow/bora/internal/action"
+	"github.com/bora-workflow/bora/internal/id"
+	"github.com/bora-workflow/bora/internal/store"
+	"github.com/bora-workflow/bora/internal/workflow"
+)
+
+// StartExecution creates an execution and its start event in one
+// transaction; the engine loop runs it. A client-supplied id that exists
+// already returns that execution unchanged (an idempotent start).
+func (e *Engine) StartExecution(ctx context.Context, req StartRequest) (*workflow.Execution, error) {
+	var ex *workflow.Execution
+	err := store.InTx(ctx, e.store, func(ctx context.Context, tx store.Tx) error {
+		if req.ID != "" {
+			existing, err := tx.ExecutionGet(ctx, req.ID)
+			if err == nil {
+				ex = existing
+				return nil
+			}
+			if !isNotFound(err) {
+				return err
+			}
+		}
+		def, err := tx.WorkflowDefinitionGet(ctx, req.WorkflowIdentifier, req.WorkflowNamespace)
+		if err != nil {
+			return fmt.Errorf("workflow %q in namespace %q: %w", req.WorkflowIdentifier, req.WorkflowNamespace, err)
+		}
+		spec, err := e.ParseWorkflow(def.Name, def.Definition)
+		if err != nil {
+			return fmt.Errorf("parse stored workflow %s: %w", def.Name, err)
+		}
+		input, err := workflow.PrepareInput(spec, req.Input)
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalidInput, err)
+		}
+		exID := req.ID
+		if exID == "" {
+			exID = id.New()
+		}
+		now := e.now()
+		ex = workflow.NewExecution(exID, spec, def.ID, def.Namespace, input, req.Params)
+		ex.Description = req.Description
+		ex.Spec = def.Definition
+		ex.CreatedAt, ex.UpdatedAt = now, now
+		if err := tx.ExecutionInsert(ctx, ex); err != nil {
+			return fmt.Errorf("insert execution: %w", err)
+		}
+		return tx.EventInsert(ctx, &store.Event{
+			ID: id.New(), ExecutionID: ex.ID, RootID: ex.RootID(), Kind: store.EventStart,
+			Payload: []byte("{}"), AvailableAt: now, CreatedAt: now,
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start execution: %w", err)
+	}
+	signal(e.wakeEvents)
+	return ex, nil
+}
+
+// actionResultPayload is the payload of an EventActionResult event: the
+// result itself is on the action execution row.
+type actionResultPayload struct {
+	ActionExecutionID string `json:"action_execution_id"`
+}
+
+// CompleteAction records the outcome of a running action and queues the
+// event that lets the engine take it. A second report for the same action
+// (or one for an attempt that is no longer running) is ErrWrongState.
+func (e *Engine) CompleteAction(ctx context.Context, c ActionCompletion) (*workflow.ActionExecution, error) {
+	switch c.State {
+	case workflow.StateSuccess, workflow.StateError, workflow.StateCancelled:
+	default:
+		return nil, fmt.Errorf("%w: state must be SUCCESS, ERROR or CANCELLED, not %q", ErrInvalidInput, c.State)
+	}
+	var act *workflow.ActionExecution
+	err := store.InTx(ctx, e.store, func(ctx context.Context, tx store.Tx) error {
+		var err error
+		act, err = tx.ActionExecutionGet(ctx, c.ActionExecutionID)
+		if err != nil {
+			return fmt.Errorf("action execution %s: %w", c.ActionExecutionID, err)
+		}
+		return e.recordResult(ctx, tx, act, c)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("complete action: %w", err)
+	}
+	signal(e.wakeEvents)
+	return act, nil
+}
+
+// recordResult moves a RUNNING action to its final state under the
+// version guard and queues the event for the engine.
+func (e *Engine) recordResult(ctx context.Context, q store.Queries, act *workflow.ActionExecution, c ActionCompletion) error {
+	if act.State != workflow.StateRunning {
+		return fmt.Errorf("%w: action execution %s is %s, not RUNNING", ErrWrongState, act.ID, act.State)
+	}
+	if c.Attempt != 0 && c.Attempt != act.Attempt {
+		return fmt.Errorf("%w: action execution %s runs attempt %d, the result is for attempt %d", ErrWrongState, act.ID, act.Attempt, c.Attempt)
+	}
+	now := e.now()
+	act.State = c.State
+	act.Result = c.Result
+	act.StateInfo = c.StateInfo
+	act.UpdatedAt = now
+	if err := q.ActionExecutionUpdate(ctx, act); err != nil {
+		if errors.Is(err, store.ErrStale) {
+			return fmt.Errorf("%w: action execution %s changed while completing it", ErrWrongState, act.ID)
+		}
+		return fmt.Errorf("update action execution %s: %w", act.ID, err)
+	}
+	if act.TaskExecutionID == "" {
+		return nil // standalone action: no workflow waits for it
+	}
+	payload, err := json.Marshal(actionResultPayload{ActionExecutionID: act.ID})
+	if err != nil {
+		return fmt.Errorf("encode action result event: %w", err)
+	}
+	return q.EventInsert(ctx, &store.Event{
+		ID: id.New(), ExecutionID: act.ExecutionID, RootID: rootOf(act), Kind: store.EventActionResult,
+		Payload: payload, AvailableAt: now, CreatedAt: now,
+	})
+}
+
+func rootOf(act *workflow.ActionExecution) string {
+	if act.RootExecutionID != "" {
+		return act.RootExecutionID
+	}
+	return act.ExecutionID
+}
+
+// ReportResult is how an executor hands back the outcome of a work item it
+// leased: the lease is checked and the item deleted in the same
+// transaction that records the result, so a result from an executor that
+// lost its lease is rejected (store.ErrStale) and never applied.
+func (e *Engine) ReportResult(ctx context.Context, item *store.WorkItem, attempt int, out action.Outcome) error {
+	err := store.InTx(ctx, e.store, func(ctx context.Context, tx store.Tx) error {
+		if err := tx.WorkItemDelete(ctx, item.ID, item.LeaseToken); err != nil {
+			return fmt.Errorf("release work item %s: %w", item.ID, err)
+		}
+		if out.Async {
+			return nil // the action stays RUNNING until the API completes it
+		}
+		act, err := tx.ActionExecutionGet(ctx, item.ActionExecutionID)
+		if err != nil {
+			return fmt.Errorf("action execution %s: %w", item.ActionExecutionID, err)
+		}
+		return e.recordResult(ctx, tx, act, completionOf(act.ID, attempt, out))
+	})
+	if err != nil {
+		return fmt.Errorf("report result of work item %s: %w", item.ID, err)
+	}
+	signal(e.wakeEvents)
+	return nil
+}
+
+func completionOf(actionID string, attempt int, out action.Outcome) ActionCompletion {
+	c := ActionCompletion{ActionExecutionID: actionID, Attempt: attempt, State: workflow.StateSuccess, Result: out.Result}
+	if out.Failed {
+		c.State = workflow.StateError
+	}
+	return c
+}

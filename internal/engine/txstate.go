@@ -1,0 +1,262 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/bora-workflow/bora/internal/store"
+	"github.com/bora-workflow/bora/internal/workflow"
+)
+
+// txState is the write-behind cache of one engine transaction. Steps
+// change rows in memory; flush writes each row once, in its final state:
+// a task created and completed inside one transaction is one INSERT. It
+// also answers the state machine's reads, newest first, so a step sees
+// what earlier steps of the same transaction did.
+type txState struct {
+	tx store.Tx
+
+	executions     map[string]*workflow.Execution
+	dirtyExecution map[string]bool
+
+	tasks     map[string]*workflow.Task
+	taskOrder []*workflow.Task // tasks created in this transaction, in order
+	newTask   map[string]bool
+	dirtyTask map[string]bool
+
+	actions     map[string]*workflow.ActionExecution
+	actionOrder []*workflow.ActionExecution
+	newAction   map[string]bool
+	dirtyAction map[string]bool
+
+	workItems []*store.WorkItem
+	events    []*store.Event
+}
+
+func newTxState(tx store.Tx) *txState {
+	return &txState{
+		tx:             tx,
+		executions:     map[string]*workflow.Execution{},
+		dirtyExecution: map[string]bool{},
+		tasks:          map[string]*workflow.Task{},
+		newTask:        map[string]bool{},
+		dirtyTask:      map[string]bool{},
+		actions:        map[string]*workflow.ActionExecution{},
+		newAction:      map[string]bool{},
+		dirtyAction:    map[string]bool{},
+	}
+}
+
+func (s *txState) execution(ctx context.Context, id string) (*workflow.Execution, error) {
+	if ex, ok := s.executions[id]; ok {
+		return ex, nil
+	}
+	ex, err := s.tx.ExecutionGet(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.executions[id] = ex
+	return ex, nil
+}
+
+func (s *txState) action(ctx context.Context, id string) (*workflow.ActionExecution, error) {
+	if a, ok := s.actions[id]; ok {
+		return a, nil
+	}
+	a, err := s.tx.ActionExecutionGet(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.actions[id] = a
+	return a, nil
+}
+
+// absorb takes a step's row changes into the cache.
+func (s *txState) absorb(step *workflow.Step) {
+	if step.ExecutionChanged {
+		s.dirtyExecution[step.Execution.ID] = true
+	}
+	for _, t := range step.NewTasks {
+		s.tasks[t.ID] = t
+		s.newTask[t.ID] = true
+		s.taskOrder = append(s.taskOrder, t)
+	}
+	for _, t := range step.ChangedTasks {
+		s.tasks[t.ID] = t
+		s.dirtyTask[t.ID] = true
+	}
+	for _, a := range step.NewActions {
+		s.actions[a.ID] = a
+		s.newAction[a.ID] = true
+		s.actionOrder = append(s.actionOrder, a)
+	}
+	for _, a := range step.ChangedActions {
+		s.actions[a.ID] = a
+		s.dirtyAction[a.ID] = true
+	}
+}
+
+// Task implements workflow.Reader.
+func (s *txState) Task(ctx context.Context, id string) (*workflow.Task, error) {
+	if t, ok := s.tasks[id]; ok {
+		return t, nil
+	}
+	t, err := s.tx.TaskGet(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.tasks[id] = t
+	return t, nil
+}
+
+// TaskByName implements workflow.Reader: a task created in this
+// transaction is newer than any stored one.
+func (s *txState) TaskByName(ctx context.Context, executionID, name string) (*workflow.Task, error) {
+	for i := len(s.taskOrder) - 1; i >= 0; i-- {
+		t := s.taskOrder[i]
+		if t.ExecutionID == executionID && t.Name == name {
+			return t, nil
+		}
+	}
+	return s.cachedOrNil(s.tx.TaskGetByName(ctx, store.TaskGetByNameParams{ExecutionID: executionID, Name: name}))
+}
+
+// WaitingTask implements workflow.Reader.
+func (s *txState) WaitingTask(ctx context.Context, executionID, name string) (*workflow.Task, error) {
+	for i := len(s.taskOrder) - 1; i >= 0; i-- {
+		t := s.taskOrder[i]
+		if t.ExecutionID == executionID && t.Name == name && t.State == workflow.StateWaiting {
+			return t, nil
+		}
+	}
+	t, err := s.cachedOrNil(s.tx.TaskGetByName(ctx, store.TaskGetByNameParams{
+		ExecutionID: executionID, Name: name, State: workflow.StateWaiting,
+	}))
+	if err != nil || t == nil || t.State != workflow.StateWaiting {
+		return nil, err // the cached copy may have moved on in this transaction
+	}
+	return t, nil
+}
+
+// WaitingTasks implements workflow.Reader.
+func (s *txState) WaitingTasks(ctx context.Context, executionID string) ([]*workflow.Task, error) {
+	stored, err := s.tx.TaskList(ctx, store.TaskListParams{ExecutionID: executionID, State: workflow.StateWaiting})
+	if err != nil {
+		return nil, fmt.Errorf("list waiting tasks of %s: %w", executionID, err)
+	}
+	var out []*workflow.Task
+	seen := map[string]bool{}
+	for _, t := range stored {
+		if c, ok := s.tasks[t.ID]; ok {
+			t = c
+		} else {
+			s.tasks[t.ID] = t
+		}
+		seen[t.ID] = true
+		if t.State == workflow.StateWaiting {
+			out = append(out, t)
+		}
+	}
+	for _, t := range s.taskOrder {
+		if !seen[t.ID] && t.ExecutionID == executionID && t.State == workflow.StateWaiting {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// cachedOrNil turns not-found into nil and prefers the cached copy of a
+// row this transaction already holds.
+func (s *txState) cachedOrNil(t *workflow.Task, err error) (*workflow.Task, error) {
+	if err != nil {
+		if isNotFound(err) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	if c, ok := s.tasks[t.ID]; ok {
+		return c, nil
+	}
+	s.tasks[t.ID] = t
+	return t, nil
+}
+
+// flush writes every changed row once, stamping times from now.
+func (s *txState) flush(ctx context.Context, e *Engine) error {
+	now := e.now()
+	for _, t := range s.taskOrder {
+		stampTask(t, now)
+		if err := s.tx.TaskInsert(ctx, t); err != nil {
+			return fmt.Errorf("insert task %s (%s): %w", t.ID, t.Name, err)
+		}
+	}
+	for id := range s.dirtyTask {
+		if s.newTask[id] {
+			continue
+		}
+		t := s.tasks[id]
+		stampTask(t, now)
+		if err := s.tx.TaskUpdate(ctx, t); err != nil {
+			return fmt.Errorf("update task %s (%s): %w", t.ID, t.Name, err)
+		}
+	}
+	for _, a := range s.actionOrder {
+		stampAction(a, now)
+		if err := s.tx.ActionExecutionInsert(ctx, a); err != nil {
+			return fmt.Errorf("insert action execution %s: %w", a.ID, err)
+		}
+	}
+	for id := range s.dirtyAction {
+		if s.newAction[id] {
+			continue
+		}
+		a := s.actions[id]
+		stampAction(a, now)
+		if err := s.tx.ActionExecutionUpdate(ctx, a); err != nil {
+			return fmt.Errorf("update action execution %s: %w", a.ID, err)
+		}
+	}
+	for id := range s.dirtyExecution {
+		ex := s.executions[id]
+		ex.UpdatedAt = now
+		if err := s.tx.ExecutionUpdate(ctx, ex); err != nil {
+			return fmt.Errorf("update execution %s: %w", ex.ID, err)
+		}
+	}
+	for _, w := range s.workItems {
+		w.AvailableAt, w.CreatedAt = now, now
+		if err := s.tx.WorkItemInsert(ctx, w); err != nil {
+			return fmt.Errorf("insert work item %s: %w", w.ID, err)
+		}
+	}
+	for _, ev := range s.events {
+		ev.AvailableAt, ev.CreatedAt = now, now
+		if err := s.tx.EventInsert(ctx, ev); err != nil {
+			return fmt.Errorf("insert event %s: %w", ev.ID, err)
+		}
+	}
+	return nil
+}
+
+func stampTask(t *workflow.Task, now time.Time) {
+	if t.CreatedAt.IsZero() {
+		t.CreatedAt = now
+	}
+	t.UpdatedAt = now
+	if t.StartedAt == nil && t.State != workflow.StateWaiting {
+		n := now
+		t.StartedAt = &n
+	}
+	if t.FinishedAt == nil && t.State.IsCompleted() {
+		n := now
+		t.FinishedAt = &n
+	}
+}
+
+func stampAction(a *workflow.ActionExecution, now time.Time) {
+	if a.CreatedAt.IsZero() {
+		a.CreatedAt = now
+	}
+	a.UpdatedAt = now
+}

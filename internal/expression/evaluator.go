@@ -1,0 +1,136 @@
+package expression
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/bora-workflow/bora/internal/value"
+)
+
+// Options configure an Evaluator.
+type Options struct {
+	// IterationLimit caps how many elements one collection may yield inside
+	// an expression (0: yaql.DefaultIterationLimit).
+	IterationLimit int
+	// CacheSize is how many parsed expressions are kept (0: 4096).
+	CacheSize int
+}
+
+// Evaluator evaluates expressions inside workflow values. It is safe for
+// concurrent use and caches parsed expressions.
+type Evaluator struct {
+	languages []Language
+}
+
+// New returns an Evaluator for YAQL with Mistral's functions.
+func New(opts Options) *Evaluator {
+	return &Evaluator{languages: []Language{newYAQL(opts)}}
+}
+
+// Evaluate walks v (*value.Map values and keys, []any items, strings) and
+// evaluates every expression inside strings against data (bound to $).
+// host may be nil; then task() and execution() fail. v is not modified.
+func (e *Evaluator) Evaluate(ctx context.Context, v any, data any, host Host) (any, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return e.walk(ctx, v, data, host)
+}
+
+func (e *Evaluator) walk(ctx context.Context, v any, data any, host Host) (any, error) {
+	switch t := v.(type) {
+	case string:
+		return e.evaluateString(ctx, t, data, host)
+	case []any:
+		out := make([]any, len(t))
+		for i, item := range t {
+			r, err := e.walk(ctx, item, data, host)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = r
+		}
+		return out, nil
+	case *value.Map:
+		out := value.NewMap(t.Len())
+		for _, k := range t.Keys() {
+			item, _ := t.Get(k)
+			r, err := e.walk(ctx, item, data, host)
+			if err != nil {
+				return nil, err
+			}
+			key, err := e.evaluateKey(ctx, k, data, host)
+			if err != nil {
+				return nil, err
+			}
+			out.Set(key, r)
+		}
+		return out, nil
+	}
+	return v, nil
+}
+
+// evaluateKey evaluates expressions in a map key; a non-string result is
+// rendered with Python str(), as a key must stay a string.
+func (e *Evaluator) evaluateKey(ctx context.Context, k string, data any, host Host) (string, error) {
+	r, err := e.evaluateString(ctx, k, data, host)
+	if err != nil {
+		return "", err
+	}
+	if s, ok := r.(string); ok {
+		return s, nil
+	}
+	return pyStr(r), nil
+}
+
+func (e *Evaluator) evaluateString(ctx context.Context, s string, data any, host Host) (any, error) {
+	for _, l := range e.languages {
+		if l.Contains(s) {
+			return l.Evaluate(ctx, s, data, host)
+		}
+	}
+	return s, nil
+}
+
+// Validate syntax-checks every expression inside v without evaluating it.
+func (e *Evaluator) Validate(v any) error {
+	switch t := v.(type) {
+	case string:
+		for _, l := range e.languages {
+			if l.Contains(t) {
+				if err := l.Validate(t); err != nil {
+					return err
+				}
+			}
+		}
+	case []any:
+		for _, item := range t {
+			if err := e.Validate(item); err != nil {
+				return err
+			}
+		}
+	case *value.Map:
+		for _, k := range t.Keys() {
+			if err := e.Validate(k); err != nil {
+				return fmt.Errorf("key %q: %w", k, err)
+			}
+			item, _ := t.Get(k)
+			if err := e.Validate(item); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// EvaluateYAQL evaluates one bare YAQL expression (the text inside
+// <% %>) against data, with Mistral's functions; the result is the typed
+// value. Useful where a spec field holds a YAQL condition without
+// delimiters, and for conformance tests.
+func (e *Evaluator) EvaluateYAQL(ctx context.Context, expr string, data any, host Host) (any, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	y := e.languages[0].(*yaqlLanguage)
+	return y.evaluateSource(ctx, expr, data, host, false)
+}

@@ -1,0 +1,126 @@
+package yaql
+
+import (
+	"context"
+	"fmt"
+)
+
+// DefaultIterationLimit bounds how many elements any one collection may
+// produce during an evaluation (Mistral itself sets no limit, which lets
+// sequence() run forever).
+const DefaultIterationLimit = 100000
+
+// Options configure an Engine.
+type Options struct {
+	// IterationLimit caps the elements a single collection may yield; 0
+	// means DefaultIterationLimit.
+	IterationLimit int
+	// Functions are registered after the standard library, so a function
+	// here adds overloads after the built-in ones of the same name.
+	Functions []*Func
+}
+
+// Engine evaluates parsed expressions. Its function table is fixed at
+// construction, so one Engine may be used from many goroutines.
+type Engine struct {
+	table map[string][]*Func
+	limit int
+}
+
+// NewEngine builds an engine with the yaql standard library plus opts.Functions.
+func NewEngine(opts Options) *Engine {
+	e := &Engine{table: map[string][]*Func{}, limit: opts.IterationLimit}
+	if e.limit <= 0 {
+		e.limit = DefaultIterationLimit
+	}
+	registerStdlib(e)
+	for _, f := range opts.Functions {
+		e.register(f)
+	}
+	return e
+}
+
+func (e *Engine) register(fs ...*Func) {
+	for _, f := range fs {
+		e.table[f.Name] = append(e.table[f.Name], f)
+	}
+}
+
+// EvalOptions carry per-evaluation inputs besides $.
+type EvalOptions struct {
+	// Vars are extra variables ($name), e.g. __env for Mistral.
+	Vars map[string]any
+	// User is handed to functions through Call.User (e.g. a Mistral host).
+	User any
+}
+
+// Evaluate evaluates expr with $ bound to data and returns the result
+// converted to the value model (sets and sequences become lists).
+func (e *Engine) Evaluate(ctx context.Context, expr *Expr, data any, opts EvalOptions) (any, error) {
+	raw, st, err := e.evaluateRaw(ctx, expr, data, opts)
+	if err != nil {
+		return nil, err
+	}
+	v, err := st.finalize(raw)
+	return v, withPos(err, 0) // the result as a whole could not be converted
+}
+
+// EvaluateToString evaluates expr and renders the result as Python str()
+// of the value Mistral would get (True, None, [1, 2], {'a': 1}, {1, 2} for
+// sets): what Mistral interpolates into text around <% %> blocks.
+func (e *Engine) EvaluateToString(ctx context.Context, expr *Expr, data any, opts EvalOptions) (string, error) {
+	raw, st, err := e.evaluateRaw(ctx, expr, data, opts)
+	if err != nil {
+		return "", err
+	}
+	v, err := st.convertOutput(raw, true)
+	if err != nil {
+		return "", withPos(err, 0)
+	}
+	return PyStr(v), nil
+}
+
+func (e *Engine) evaluateRaw(ctx context.Context, expr *Expr, data any, opts EvalOptions) (any, *evalState, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	st := &evalState{ctx: ctx, engine: e, user: opts.User, limit: e.limit, budget: e.limit * 100}
+	root := &scope{}
+	for k, v := range opts.Vars {
+		root.set(k, v)
+	}
+	root.set("", data)
+	v, err := st.eval(expr.root, root)
+	if err != nil {
+		return nil, st, err
+	}
+	return v, st, nil
+}
+
+// evalState is the per-evaluation state: Go context, caller data and the
+// work budget.
+type evalState struct {
+	ctx    context.Context
+	engine *Engine
+	user   any
+	limit  int
+	budget int // total elements all iterators may still produce
+}
+
+// step is called for each element an iterator yields; n is how many that
+// iterator has produced so far.
+func (st *evalState) step(n int) error {
+	if n > st.limit {
+		return errf(KindLimit, "iteration limit of %d elements exceeded", st.limit)
+	}
+	st.budget--
+	if st.budget < 0 {
+		return errf(KindLimit, "evaluation exceeded its budget of %d iterated elements", st.limit*100)
+	}
+	if st.budget%1024 == 0 {
+		if err := st.ctx.Err(); err != nil {
+			return fmt.Errorf("evaluation interrupted: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,114 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/bora-workflow/bora/internal/store"
+	"github.com/bora-workflow/bora/internal/workflow"
+)
+
+const actionColumns = `id, task_execution_id, execution_id, root_execution_id, workflow_name,
+	workflow_namespace, task_name, name, description, project_id, state, state_info, input, result,
+	accepted, async, target, safe_rerun, attempt, version, created_at, updated_at, last_heartbeat`
+
+var actionList = listSpec{
+	table:      "action_executions",
+	columns:    actionColumns,
+	defaultKey: "created_at",
+	tiebreak:   "id",
+	sortable: columnSet("id", "task_execution_id", "execution_id", "workflow_name", "workflow_namespace",
+		"task_name", "name", "description", "project_id", "state", "created_at", "updated_at"),
+	namespace: "workflow_namespace",
+}
+
+func scanAction(s scanner) (*workflow.ActionExecution, error) {
+	var a workflow.ActionExecution
+	var stateInfo, input, result *string
+	var created, updated time.Time
+	var heartbeat *time.Time
+	if err := s.Scan(&a.ID, &a.TaskExecutionID, &a.ExecutionID, &a.RootExecutionID, &a.WorkflowName,
+		&a.WorkflowNamespace, &a.TaskName, &a.Name, &a.Description, &a.ProjectID, &a.State, &stateInfo,
+		&input, &result, &a.Accepted, &a.Async, &a.Target, &a.SafeRerun, &a.Attempt, &a.Version,
+		&created, &updated, &heartbeat); err != nil {
+		return nil, err
+	}
+	var dec decoder
+	a.StateInfo = deref(stateInfo)
+	a.Input = dec.mapValue("input", input)
+	a.Result = dec.value("result", result)
+	a.CreatedAt, a.UpdatedAt = created.UTC(), updated.UTC()
+	a.LastHeartbeat = utcPtr(heartbeat)
+	if dec.err != nil {
+		return nil, fmt.Errorf("action execution %s: %w", a.ID, dec.err)
+	}
+	return &a, nil
+}
+
+// ActionExecutionInsert implements store.Queries.
+func (q *queries) ActionExecutionInsert(ctx context.Context, a *workflow.ActionExecution) error {
+	a.CreatedAt, a.UpdatedAt = stamp(a.CreatedAt), stamp(a.UpdatedAt)
+	a.LastHeartbeat = stampPtr(a.LastHeartbeat)
+	var enc encoder
+	args := []any{a.ID, a.TaskExecutionID, a.ExecutionID, a.RootExecutionID, a.WorkflowName,
+		a.WorkflowNamespace, a.TaskName, a.Name, a.Description, a.ProjectID, string(a.State),
+		nullString(a.StateInfo), enc.mapValue(a.Input), enc.value(a.Result), a.Accepted, a.Async, a.Target,
+		a.SafeRerun, a.Attempt, a.Version, a.CreatedAt, a.UpdatedAt, a.LastHeartbeat}
+	if enc.err != nil {
+		return fmt.Errorf("insert action execution %s: %w", a.ID, enc.err)
+	}
+	_, err := q.db.Exec(ctx, `INSERT INTO action_executions (`+actionColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`, args...)
+	if err != nil {
+		return fmt.Errorf("insert action execution %s: %w", a.ID, mapErr(err))
+	}
+	return nil
+}
+
+// ActionExecutionGet implements store.Queries.
+func (q *queries) ActionExecutionGet(ctx context.Context, id string) (*workflow.ActionExecution, error) {
+	a, err := scanAction(q.db.QueryRow(ctx, `SELECT `+actionColumns+` FROM action_executions WHERE id = $1`, id))
+	if err != nil {
+		return nil, fmt.Errorf("get action execution %s: %w", id, mapErr(err))
+	}
+	return a, nil
+}
+
+// ActionExecutionUpdate implements store.Queries.
+func (q *queries) ActionExecutionUpdate(ctx context.Context, a *workflow.ActionExecution) error {
+	a.UpdatedAt = stamp(a.UpdatedAt)
+	a.LastHeartbeat = stampPtr(a.LastHeartbeat)
+	var enc encoder
+	args := []any{a.Description, string(a.State), nullString(a.StateInfo), enc.mapValue(a.Input),
+		enc.value(a.Result), a.Accepted, a.Async, a.Target, a.SafeRerun, a.Attempt, a.UpdatedAt,
+		a.LastHeartbeat, a.ID, a.Version}
+	if enc.err != nil {
+		return fmt.Errorf("update action execution %s: %w", a.ID, enc.err)
+	}
+	n, err := affected(q.db.Exec(ctx, `UPDATE action_executions
+		SET description = $1, state = $2, state_info = $3, input = $4, result = $5, accepted = $6, async = $7,
+			target = $8, safe_rerun = $9, attempt = $10, updated_at = $11, last_heartbeat = $12,
+			version = version + 1
+		WHERE id = $13 AND version = $14`, args...))
+	if err == nil && n == 0 {
+		err = q.staleOrMissing(ctx, "action_executions", a.ID)
+	}
+	if err != nil {
+		return fmt.Errorf("update action execution %s at version %d: %w", a.ID, a.Version, err)
+	}
+	a.Version++
+	return nil
+}
+
+// ActionExecutionList implements store.Queries.
+func (q *queries) ActionExecutionList(ctx context.Context, p store.ActionExecutionListParams) ([]*workflow.ActionExecution, error) {
+	out, err := list(ctx, q.db, actionList, scanAction, p.ListParams,
+		filter{column: "task_execution_id", value: p.TaskExecutionID},
+		filter{column: "execution_id", value: p.ExecutionID},
+		filter{column: "state", value: string(p.State)})
+	if err != nil {
+		return nil, fmt.Errorf("list action executions: %w", err)
+	}
+	return out, nil
+}

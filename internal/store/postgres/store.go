@@ -1,0 +1,99 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/bora-workflow/bora/internal/store"
+)
+
+// Store is a store.Store on a PostgreSQL connection pool.
+type Store struct {
+	*queries // autocommit: each query in its own transaction
+	pool     *pgxpool.Pool
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open connects to dsn (a URL or keyword/value string; search_path and
+// other run-time parameters in it apply to every connection). It does not
+// migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("parse postgres DSN: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", mapErr(err))
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open postgres %s:%d: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, mapErr(err))
+	}
+	return &Store{queries: &queries{db: pool}, pool: pool}, nil
+}
+
+// Name implements store.Store.
+func (s *Store) Name() string { return "postgres" }
+
+// Close closes the pool, waiting for connections in use to be returned.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// Begin implements store.Store.
+func (s *Store) Begin(ctx context.Context) (store.Tx, error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", mapErr(err))
+	}
+	return &Tx{queries: &queries{db: tx}, tx: tx}, nil
+}
+
+// inTx runs fn in a transaction of its own, for the autocommit forms of
+// queries that take several statements.
+func (s *Store) inTx(ctx context.Context, fn func(q *queries) error) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return mapErr(err)
+	}
+	if err := fn(&queries{db: tx}); err != nil {
+		_ = tx.Rollback(context.WithoutCancel(ctx))
+		return err
+	}
+	return mapErr(tx.Commit(ctx))
+}
+
+// ExecutionDelete deletes in one transaction: the execution and its
+// dependants go together or not at all.
+func (s *Store) ExecutionDelete(ctx context.Context, id string) error {
+	return s.inTx(ctx, func(q *queries) error { return q.ExecutionDelete(ctx, id) })
+}
+
+// Tx is a store.Tx.
+type Tx struct {
+	*queries
+	tx pgx.Tx
+}
+
+// Commit implements store.Tx.
+func (t *Tx) Commit(ctx context.Context) error {
+	if err := t.tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit: %w", mapErr(err))
+	}
+	return nil
+}
+
+// Rollback implements store.Tx; after Commit it is a no-op.
+func (t *Tx) Rollback(ctx context.Context) error {
+	if err := t.tx.Rollback(ctx); err != nil && !errors.Is(err, pgx.ErrTxClosed) {
+		return fmt.Errorf("rollback: %w", mapErr(err))
+	}
+	return nil
+}

@@ -1,0 +1,100 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/bora-workflow/bora/internal/store"
+)
+
+const eventColumns = `id, execution_id, root_id, kind, payload, available_at, attempts, last_error, created_at`
+
+func scanEvent(s scanner) (*store.Event, error) {
+	var ev store.Event
+	var available, created int64
+	if err := s.Scan(&ev.ID, &ev.ExecutionID, &ev.RootID, &ev.Kind, &ev.Payload, &available,
+		&ev.Attempts, &ev.LastError, &created); err != nil {
+		return nil, err
+	}
+	ev.AvailableAt, ev.CreatedAt = fromMicros(available), fromMicros(created)
+	return &ev, nil
+}
+
+// EventInsert implements store.Queries.
+func (q *queries) EventInsert(ctx context.Context, ev *store.Event) error {
+	if ev.ID == "" {
+		ev.ID = uuid.NewString()
+	}
+	ev.CreatedAt = stamp(ev.CreatedAt)
+	// An event with no time is due at once.
+	if ev.AvailableAt.IsZero() {
+		ev.AvailableAt = ev.CreatedAt
+	}
+	ev.AvailableAt = stamp(ev.AvailableAt)
+	_, err := q.w.ExecContext(ctx, `INSERT INTO events (`+eventColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		ev.ID, ev.ExecutionID, ev.RootID, ev.Kind, ev.Payload, micros(ev.AvailableAt), ev.Attempts,
+		ev.LastError, micros(ev.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("insert %s event %s for execution %s: %w", ev.Kind, ev.ID, ev.ExecutionID, mapErr(err))
+	}
+	return nil
+}
+
+// EventClaimMany implements store.Queries. The transaction holds the one
+// write lock, so the events it reads cannot be claimed by anyone else
+// until it ends: no row locks are needed.
+func (q *queries) EventClaimMany(ctx context.Context, p store.EventClaimParams) ([]*store.Event, error) {
+	if p.Limit <= 0 {
+		return nil, fmt.Errorf("claim events: limit %d must be positive", p.Limit)
+	}
+	out, err := queryAll(ctx, q.w, scanEvent, `SELECT `+eventColumns+` FROM events
+		WHERE available_at <= ? ORDER BY available_at, id LIMIT ?`, micros(p.Now), p.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("claim events due at %s: %w", p.Now.UTC().Format(time.RFC3339Nano), err)
+	}
+	return out, nil
+}
+
+// EventDelete implements store.Queries.
+func (q *queries) EventDelete(ctx context.Context, id string) error {
+	n, err := affected(q.w.ExecContext(ctx, `DELETE FROM events WHERE id = ?`, id))
+	if err == nil && n == 0 {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("delete event %s: %w", id, err)
+	}
+	return nil
+}
+
+// EventPostpone implements store.Queries.
+func (q *queries) EventPostpone(ctx context.Context, p store.EventPostponeParams) error {
+	n, err := affected(q.w.ExecContext(ctx, `UPDATE events
+		SET attempts = attempts + 1, last_error = ?, available_at = ? WHERE id = ?`,
+		p.Error, micros(stamp(p.At)), p.ID))
+	if err == nil && n == 0 {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("postpone event %s: %w", p.ID, err)
+	}
+	return nil
+}
+
+// EventNextAvailableAt implements store.Queries.
+func (q *queries) EventNextAvailableAt(ctx context.Context) (time.Time, error) {
+	var next int64
+	err := q.r.QueryRowContext(ctx, `SELECT available_at FROM events ORDER BY available_at LIMIT 1`).Scan(&next)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("next event time: %w", mapErr(err))
+	}
+	return fromMicros(next), nil
+}

@@ -1,0 +1,119 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+
+	"github.com/google/uuid"
+
+	"github.com/bora-workflow/bora/internal/store"
+)
+
+const workItemColumns = `id, action_execution_id, execution_id, target, payload, available_at, attempt,
+	lease_owner, lease_token, lease_expires_at, created_at`
+
+func scanWorkItem(s scanner) (*store.WorkItem, error) {
+	var w store.WorkItem
+	var available, created int64
+	var owner, token sql.NullString
+	var expires sql.NullInt64
+	if err := s.Scan(&w.ID, &w.ActionExecutionID, &w.ExecutionID, &w.Target, &w.Payload, &available,
+		&w.Attempt, &owner, &token, &expires, &created); err != nil {
+		return nil, err
+	}
+	w.AvailableAt, w.CreatedAt = fromMicros(available), fromMicros(created)
+	w.LeaseOwner, w.LeaseToken = owner.String, token.String
+	w.LeaseExpiresAt = fromMicrosPtr(expires)
+	return &w, nil
+}
+
+// WorkItemInsert implements store.Queries.
+func (q *queries) WorkItemInsert(ctx context.Context, w *store.WorkItem) error {
+	w.CreatedAt = stamp(w.CreatedAt)
+	if w.AvailableAt.IsZero() {
+		w.AvailableAt = w.CreatedAt
+	}
+	w.AvailableAt = stamp(w.AvailableAt)
+	w.LeaseExpiresAt = stampPtr(w.LeaseExpiresAt)
+	_, err := q.w.ExecContext(ctx, `INSERT INTO work_items (`+workItemColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		w.ID, w.ActionExecutionID, w.ExecutionID, w.Target, w.Payload, micros(w.AvailableAt), w.Attempt,
+		nullString(w.LeaseOwner), nullString(w.LeaseToken), microsPtr(w.LeaseExpiresAt), micros(w.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("insert work item %s: %w", w.ID, mapErr(err))
+	}
+	return nil
+}
+
+// WorkItemClaimMany implements store.Queries. One token is drawn per
+// claim: it is fresh for every item claimed, which is all the guards need.
+func (q *queries) WorkItemClaimMany(ctx context.Context, p store.WorkItemClaimParams) ([]*store.WorkItem, error) {
+	if p.Limit <= 0 {
+		return nil, fmt.Errorf("claim work items: limit %d must be positive", p.Limit)
+	}
+	now := micros(p.Now)
+	out, err := queryAll(ctx, q.w, scanWorkItem, `UPDATE work_items
+		SET lease_owner = ?, lease_token = ?, lease_expires_at = ?, attempt = attempt + 1
+		WHERE id IN (SELECT id FROM work_items
+			WHERE target = ? AND available_at <= ? AND (lease_expires_at IS NULL OR lease_expires_at <= ?)
+			ORDER BY available_at, id LIMIT ?)
+		RETURNING `+workItemColumns,
+		p.Owner, uuid.NewString(), micros(p.Now.Add(p.Lease)), p.Target, now, now, p.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("claim work items of target %q for %s: %w", p.Target, p.Owner, err)
+	}
+	// RETURNING has no order; callers get the oldest first.
+	slices.SortFunc(out, func(a, b *store.WorkItem) int {
+		if c := a.AvailableAt.Compare(b.AvailableAt); c != 0 {
+			return c
+		}
+		return cmpString(a.ID, b.ID)
+	})
+	return out, nil
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// WorkItemHeartbeat implements store.Queries.
+func (q *queries) WorkItemHeartbeat(ctx context.Context, p store.WorkItemHeartbeatParams) error {
+	return q.leaseGuarded(ctx, "heartbeat", p.ID, p.LeaseToken,
+		`UPDATE work_items SET lease_expires_at = ? WHERE id = ? AND lease_token = ?`,
+		micros(p.Now.Add(p.Lease)), p.ID, p.LeaseToken)
+}
+
+// WorkItemDelete implements store.Queries.
+func (q *queries) WorkItemDelete(ctx context.Context, id, leaseToken string) error {
+	return q.leaseGuarded(ctx, "delete", id, leaseToken,
+		`DELETE FROM work_items WHERE id = ? AND coalesce(lease_token, '') = ?`, id, leaseToken)
+}
+
+// WorkItemRelease implements store.Queries.
+func (q *queries) WorkItemRelease(ctx context.Context, id, leaseToken string) error {
+	return q.leaseGuarded(ctx, "release", id, leaseToken,
+		`UPDATE work_items
+		SET lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, attempt = max(attempt - 1, 0)
+		WHERE id = ? AND lease_token = ?`, id, leaseToken)
+}
+
+// leaseGuarded runs a statement guarded by a lease token; no row changed
+// means the lease is no longer the caller's.
+func (q *queries) leaseGuarded(ctx context.Context, verb, id, token, stmt string, args ...any) error {
+	n, err := affected(q.w.ExecContext(ctx, stmt, args...))
+	if err == nil && n == 0 {
+		err = store.ErrStale
+	}
+	if err != nil {
+		return fmt.Errorf("%s work item %s under lease %s: %w", verb, id, token, err)
+	}
+	return nil
+}

@@ -1,0 +1,349 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/bora-workflow/bora/internal/dsl"
+	"github.com/bora-workflow/bora/internal/value"
+)
+
+// Transition events, named as Mistral names them.
+const (
+	eventOnSuccess  = "on-success"
+	eventOnError    = "on-error"
+	eventOnComplete = "on-complete"
+)
+
+// chosenTransition is a transition whose guard held.
+type chosenTransition struct {
+	target string
+	params *value.Map
+	event  string
+}
+
+// completeTask ends a task: it publishes, takes the transitions whose
+// guards hold (in Mistral's order: on-error or on-success, then
+// on-complete), and records what workflow completion needs.
+func (m *Machine) completeTask(ctx context.Context, s *Step, t *dsl.Task, task *Task, state State, result any, stateInfo string) error {
+	ex := s.Execution
+	task.State = state
+	task.Result = result
+	task.StateInfo = stateInfo
+	task.Processed = true
+	ex.Runtime.ActiveTasks--
+	s.touchTask(task)
+	s.touchExecution()
+
+	onSuccess, onError, onComplete := s.spec.EffectiveOnClauses(t)
+
+	published, err := m.publish(ctx, s, t, task, onSuccess, onError, onComplete)
+	if err != nil && task.State == StateSuccess {
+		// Mistral fails the task when its publish cannot be evaluated.
+		task.State = StateError
+		task.StateInfo = err.Error()
+		published = nil
+	}
+	task.Published = published
+	outbound := value.MergeDicts(task.InContext.Clone(), published)
+
+	chosen, err := m.chooseTransitions(ctx, s, task, outbound, onSuccess, onError, onComplete)
+	if err != nil {
+		// A guard that cannot be evaluated fails the task; its own on-error
+		// clause is not consulted again (that could loop forever).
+		task.State = StateError
+		task.StateInfo = err.Error()
+		chosen = nil
+	}
+
+	hasNext := false
+	for _, c := range chosen {
+		if c.event == eventOnError {
+			task.Runtime.ErrorHandled = true
+		}
+		if s.spec.TaskByName[c.target] != nil {
+			hasNext = true
+		}
+	}
+	if task.State == StateError && !task.Runtime.ErrorHandled {
+		ex.Runtime.FailedTasks = append(ex.Runtime.FailedTasks, failedTask(task))
+	}
+	if !hasNext {
+		ex.Runtime.FinalContext = value.MergeDicts(ex.Runtime.FinalContext, outbound)
+	}
+
+	// Tasks before an engine command run; fail and succeed end the
+	// workflow there, pause stops taking transitions.
+	for _, c := range chosen {
+		if ex.State != StateRunning {
+			break
+		}
+		if next := s.spec.TaskByName[c.target]; next != nil {
+			if err := m.arrive(ctx, s, next, outbound, task.Name); err != nil {
+				return err
+			}
+			continue
+		}
+		msg := ""
+		if v, ok := c.params.Get("msg"); ok && v != nil {
+			msg = value.PyStr(v)
+		}
+		switch c.target {
+		case dsl.CommandFail:
+			m.failWorkflow(ctx, s, msg)
+		case dsl.CommandSucceed:
+			m.succeedWorkflow(ctx, s, msg)
+		case dsl.CommandPause:
+			ex.State = StatePaused
+			ex.StateInfo = msg
+		case dsl.CommandNoop:
+		}
+	}
+	return nil
+}
+
+func failedTask(t *Task) FailedTask {
+	ft := FailedTask{TaskID: t.ID, Name: t.Name, StateInfo: t.StateInfo}
+	if t.Runtime.ActionID != "" {
+		ft.ActionID = t.Runtime.ActionID
+		ft.ActionError = "Unknown"
+		if t.Result != nil {
+			ft.ActionError = value.PyStr(t.Result)
+		}
+	}
+	return ft
+}
+
+// publish evaluates publish (on SUCCESS) or publish-on-error (on ERROR),
+// together with the publish of the advanced on-* clauses; the specific
+// clause wins over on-complete.
+func (m *Machine) publish(ctx context.Context, s *Step, t *dsl.Task, task *Task, onSuccess, onError, onComplete *dsl.OnClause) (*value.Map, error) {
+	spec := value.NewMap(0)
+	switch task.State {
+	case StateSuccess:
+		spec.Update(t.Publish)
+		if onComplete != nil {
+			spec.Update(onComplete.Publish)
+		}
+		if onSuccess != nil {
+			spec.Update(onSuccess.Publish)
+		}
+	case StateError:
+		spec.Update(t.PublishOnError)
+		if onComplete != nil {
+			spec.Update(onComplete.Publish)
+		}
+		if onError != nil {
+			spec.Update(onError.Publish)
+		}
+	}
+	if spec.Len() == 0 {
+		return value.NewMap(0), nil
+	}
+	view := dataView(s.Execution, task.InContext, task)
+	v, err := m.eval.Evaluate(ctx, spec, view, host{step: s, task: task})
+	if err != nil {
+		return nil, fmt.Errorf("Failed to evaluate the publish of task %q: %v", task.Name, err)
+	}
+	return v.(*value.Map), nil
+}
+
+func (m *Machine) chooseTransitions(ctx context.Context, s *Step, task *Task, outbound *value.Map, onSuccess, onError, onComplete *dsl.OnClause) ([]chosenTransition, error) {
+	view := dataView(s.Execution, outbound, task)
+	h := host{step: s, task: task}
+	var chosen []chosenTransition
+	take := func(c *dsl.OnClause, event string) error {
+		if c == nil {
+			return nil
+		}
+		for _, tr := range c.Next {
+			if tr.Guard != nil {
+				ok, err := m.eval.Evaluate(ctx, tr.Guard, view, h)
+				if err != nil {
+					return fmt.Errorf("Failed to evaluate the %s condition of task %q for %q: %v", event, task.Name, tr.Target, err)
+				}
+				if !truthy(ok) {
+					continue
+				}
+			}
+			params := value.NewMap(0)
+			if tr.Params.Len() > 0 {
+				p, err := m.eval.Evaluate(ctx, tr.Params, view, h)
+				if err != nil {
+					return fmt.Errorf("Failed to evaluate the parameters of %q in task %q: %v", tr.Target, task.Name, err)
+				}
+				params = p.(*value.Map)
+			}
+			chosen = append(chosen, chosenTransition{target: tr.Target, params: params, event: event})
+		}
+		return nil
+	}
+	var err error
+	switch task.State {
+	case StateError:
+		err = take(onError, eventOnError)
+	case StateSuccess:
+		err = take(onSuccess, eventOnSuccess)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if task.State.IsCompleted() && task.State != StateCancelled {
+		if err := take(onComplete, eventOnComplete); err != nil {
+			return nil, err
+		}
+	}
+	return chosen, nil
+}
+
+// truthy is Python's bool() of a value, which Mistral applies to guards.
+func truthy(v any) bool {
+	switch t := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return t
+	case string:
+		return t != ""
+	case int64:
+		return t != 0
+	case float64:
+		return t != 0
+	case []any:
+		return len(t) > 0
+	case *value.Map:
+		return t.Len() > 0
+	}
+	return true
+}
+
+// checkComplete ends the workflow when nothing is left to run: SUCCESS
+// when every task error was handled, ERROR otherwise. Join tasks still
+// waiting then can never fire; they fail, as Mistral fails them.
+func (m *Machine) checkComplete(ctx context.Context, s *Step) error {
+	ex := s.Execution
+	if ex.State != StateRunning || ex.Runtime.ActiveTasks > 0 {
+		return nil
+	}
+	if ex.Runtime.WaitingJoins > 0 {
+		waiting, err := s.reader.WaitingTasks(ctx, ex.ID)
+		if err != nil {
+			return fmt.Errorf("find waiting join tasks: %w", err)
+		}
+		for _, j := range s.joins {
+			if j.State == StateWaiting && !containsTask(waiting, j) {
+				waiting = append(waiting, j)
+			}
+		}
+		for _, t := range waiting {
+			if t.State != StateWaiting {
+				continue
+			}
+			t.State = StateError
+			t.StateInfo = fmt.Sprintf("Join task %q can never run: only %d of its inbound transitions were taken and no task is left running", t.Name, t.Runtime.JoinArrived)
+			t.Processed = true
+			s.touchTask(t)
+			ex.Runtime.WaitingJoins--
+			ex.Runtime.FailedTasks = append(ex.Runtime.FailedTasks, failedTask(t))
+		}
+		s.touchExecution()
+	}
+	if len(ex.Runtime.FailedTasks) > 0 {
+		m.failWorkflow(ctx, s, failInfo(ex.Runtime.FailedTasks))
+		return nil
+	}
+	m.succeedWorkflow(ctx, s, "")
+	return nil
+}
+
+func containsTask(list []*Task, t *Task) bool {
+	for _, x := range list {
+		if x.ID == t.ID {
+			return true
+		}
+	}
+	return false
+}
+
+// failInfo is Mistral's report of the unhandled task errors.
+func failInfo(failed []FailedTask) string {
+	sorted := append([]FailedTask(nil), failed...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
+	names := make([]string, len(sorted))
+	for i, f := range sorted {
+		names[i] = f.Name
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Failure caused by error in tasks: %s\n", strings.Join(names, ", "))
+	for _, f := range sorted {
+		info := f.StateInfo
+		if info == "" {
+			info = "None"
+		}
+		fmt.Fprintf(&b, "\n  %s [task_ex_id=%s] -> %s\n", f.Name, f.TaskID, info)
+		if f.ActionID != "" {
+			fmt.Fprintf(&b, "    [action_ex_id=%s, idx=0]: %s\n", f.ActionID, f.ActionError)
+		}
+	}
+	return b.String()
+}
+
+// succeedWorkflow evaluates the output against the final context; without
+// an output clause (or one that comes out empty) the context itself is
+// the output, as in Mistral.
+func (m *Machine) succeedWorkflow(ctx context.Context, s *Step, msg string) {
+	ex := s.Execution
+	final := mapOrEmpty(ex.Runtime.FinalContext)
+	output, err := m.workflowOutput(ctx, s, s.spec.Output, final)
+	if err != nil {
+		m.failWorkflow(ctx, s, fmt.Sprintf("Failed to evaluate the workflow output: %v", err))
+		return
+	}
+	ex.State = StateSuccess
+	ex.StateInfo = msg
+	ex.Output = output
+	ex.Runtime.FinalContext = nil // no longer needed; keeps the row small
+	s.touchExecution()
+}
+
+// failWorkflow ends the workflow in ERROR; the output is {"result": msg}
+// merged with output-on-error (or the final context without one).
+func (m *Machine) failWorkflow(ctx context.Context, s *Step, msg string) {
+	ex := s.Execution
+	final := mapOrEmpty(ex.Runtime.FinalContext)
+	onError, err := m.workflowOutput(ctx, s, s.spec.OutputOnError, final)
+	if err != nil {
+		msg = fmt.Sprintf("Failed to evaluate expression in output-on-error! (output-on-error: '%s', exception: '%v' Cause: '%s'",
+			value.PyStr(s.spec.OutputOnError), err, msg)
+		onError = value.NewMap(0)
+	}
+	var resultMsg any
+	if msg != "" {
+		resultMsg = msg
+	}
+	out := value.MapOf("result", resultMsg)
+	if d, ok := onError.(*value.Map); ok {
+		out = value.MergeDicts(out, d)
+	}
+	ex.State = StateError
+	ex.StateInfo = msg
+	ex.Output = out
+	ex.Runtime.FinalContext = nil
+	s.touchExecution()
+}
+
+func (m *Machine) workflowOutput(ctx context.Context, s *Step, spec any, final *value.Map) (any, error) {
+	if spec == nil {
+		return final, nil
+	}
+	out, err := m.eval.Evaluate(ctx, spec, dataView(s.Execution, final, nil), host{step: s})
+	if err != nil {
+		return nil, err
+	}
+	if !truthy(out) {
+		return final, nil
+	}
+	return out, nil
+}

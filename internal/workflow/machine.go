@@ -1,0 +1,174 @@
+// Package workflow is the lazy engine of seed 003: a pure state machine
+// for Mistral v2 workflows. It does no I/O and reads no clock. Given a
+// spec, an execution and an event (start, action result), it changes the
+// rows the event touches and returns the commands that follow (run an
+// action); package engine persists both in one transaction.
+//
+// Every DSL rule lives here: sequence, fork, join (all / N), on-success /
+// on-error / on-complete with guards, engine commands, publish and the
+// data flow between tasks, workflow output and the error report.
+//
+// A step costs O(1) in the number of tasks already done: it touches the
+// task the event names, the tasks it starts, and the waiting join tasks it
+// arrives at (a join keeps a counter); nothing re-reads the history. The
+// execution keeps the counters (active tasks, waiting joins), the list of
+// unhandled failures and the merged context of end tasks that completion
+// needs.
+//
+// Data flow follows Mistral: a start task's inbound context is empty; a
+// task's outbound context is its inbound context updated with what it
+// published; a task started by a transition gets its parent's outbound
+// context; a join merges the outbound contexts of its arrivals.
+// Expressions see that context first, then the environment (`__env`), the
+// execution's context (`__execution`, vars) and finally the input.
+package workflow
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/bora-workflow/bora/internal/dsl"
+	"github.com/bora-workflow/bora/internal/expression"
+	"github.com/bora-workflow/bora/internal/value"
+)
+
+// Reader gives the machine the rows an event touches beyond those it is
+// handed. The engine implements it on its transaction; tests on memory.
+type Reader interface {
+	// Task returns the task execution with that id (store.ErrNotFound-like
+	// error when absent).
+	Task(ctx context.Context, id string) (*Task, error)
+	// TaskByName returns the latest task execution of that name in the
+	// execution, or nil when there is none.
+	TaskByName(ctx context.Context, executionID, name string) (*Task, error)
+	// WaitingTask returns the task of that name in state WAITING, or nil.
+	WaitingTask(ctx context.Context, executionID, name string) (*Task, error)
+	// WaitingTasks returns every task in state WAITING in the execution.
+	WaitingTasks(ctx context.Context, executionID string) ([]*Task, error)
+}
+
+// Machine applies events to executions. It holds no state of its own
+// beyond its tools, so one Machine serves every execution concurrently.
+type Machine struct {
+	eval  *expression.Evaluator
+	newID func() string
+}
+
+// NewMachine returns a machine that evaluates expressions with eval and
+// names new rows with newID.
+func NewMachine(eval *expression.Evaluator, newID func() string) *Machine {
+	return &Machine{eval: eval, newID: newID}
+}
+
+// Command is work that follows a step and is not a row change.
+type Command interface{ command() }
+
+// RunAction asks for an action to run; the action execution row is in
+// Step.NewActions. The engine turns it into a work item (or runs a
+// synchronous standard action inline).
+type RunAction struct {
+	Action *ActionExecution
+}
+
+func (RunAction) command() {}
+
+// Step is the outcome of applying one event: the rows to write and the
+// commands that follow. Execution is the event's execution, changed in
+// place; the engine writes it when ExecutionChanged.
+type Step struct {
+	Execution        *Execution
+	ExecutionChanged bool
+	NewTasks         []*Task
+	ChangedTasks     []*Task
+	NewActions       []*ActionExecution
+	ChangedActions   []*ActionExecution
+	Commands         []Command
+
+	spec   *dsl.Workflow
+	reader Reader
+	// joins holds the join tasks this step created or touched by name, so
+	// two arrivals in one step meet the same row.
+	joins   map[string]*Task
+	changed map[*Task]bool
+}
+
+func (m *Machine) newStep(ex *Execution, spec *dsl.Workflow, r Reader) *Step {
+	return &Step{Execution: ex, spec: spec, reader: r, joins: map[string]*Task{}, changed: map[*Task]bool{}}
+}
+
+func (s *Step) touchExecution() { s.ExecutionChanged = true }
+
+func (s *Step) addTask(t *Task) {
+	s.NewTasks = append(s.NewTasks, t)
+	s.changed[t] = true // new rows are written whole; never also as changed
+}
+
+func (s *Step) touchTask(t *Task) {
+	if s.changed[t] {
+		return
+	}
+	s.changed[t] = true
+	s.ChangedTasks = append(s.ChangedTasks, t)
+}
+
+// PrepareInput checks the input against the workflow's declared inputs
+// and fills in defaults, as Mistral does at start: a missing required
+// input or an unexpected one is an *InputError naming them.
+func PrepareInput(spec *dsl.Workflow, input *value.Map) (*value.Map, error) {
+	if input == nil {
+		input = value.NewMap(0)
+	}
+	declared := make(map[string]bool, len(spec.Input))
+	var missing, unexpected []string
+	out := value.NewMap(len(spec.Input))
+	for _, p := range spec.Input {
+		declared[p.Name] = true
+		if v, ok := input.Get(p.Name); ok {
+			out.Set(p.Name, v)
+		} else if p.HasDefault {
+			out.Set(p.Name, value.DeepCopy(p.Default))
+		} else {
+			missing = append(missing, p.Name)
+		}
+	}
+	for _, k := range input.Keys() {
+		if !declared[k] {
+			unexpected = append(unexpected, k)
+		}
+	}
+	if len(missing) > 0 || len(unexpected) > 0 {
+		return nil, &InputError{Workflow: spec.Name, Type: spec.Type, Missing: missing, Unexpected: unexpected}
+	}
+	return out, nil
+}
+
+// InputError is a workflow input that does not match the declaration.
+type InputError struct {
+	Workflow   string
+	Type       string
+	Missing    []string
+	Unexpected []string
+}
+
+func (e *InputError) Error() string {
+	class := "DirectWorkflowSpec"
+	if e.Type == dsl.TypeReverse {
+		class = "ReverseWorkflowSpec"
+	}
+	msg := fmt.Sprintf("Invalid input [name=%s, class=%s", e.Workflow, class)
+	if len(e.Missing) > 0 {
+		msg += ", missing=" + pyStrList(e.Missing)
+	}
+	if len(e.Unexpected) > 0 {
+		msg += ", unexpected=" + pyStrList(e.Unexpected)
+	}
+	return msg + "]"
+}
+
+func pyStrList(names []string) string {
+	items := make([]any, len(names))
+	for i, n := range names {
+		items[i] = n
+	}
+	return value.PyStr(items)
+}

@@ -1,0 +1,377 @@
+package workflow_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/bora-workflow/bora/internal/dsl"
+	"github.com/bora-workflow/bora/internal/expression"
+	"github.com/bora-workflow/bora/internal/value"
+	"github.com/bora-workflow/bora/internal/workflow"
+)
+
+// memReader is the store the tests give the machine: every row in memory,
+// and a count of reads so tests can check a step's cost.
+type memReader struct {
+	tasks []*workflow.Task
+	reads int
+}
+
+func (r *memReader) Task(_ context.Context, id string) (*workflow.Task, error) {
+	r.reads++
+	for _, t := range r.tasks {
+		if t.ID == id {
+			return t, nil
+		}
+	}
+	return nil, fmt.Errorf("task %s not found", id)
+}
+
+func (r *memReader) TaskByName(_ context.Context, exID, name string) (*workflow.Task, error) {
+	r.reads++
+	for i := len(r.tasks) - 1; i >= 0; i-- {
+		if t := r.tasks[i]; t.ExecutionID == exID && t.Name == name {
+			return t, nil
+		}
+	}
+	return nil, nil
+}
+
+func (r *memReader) WaitingTask(_ context.Context, exID, name string) (*workflow.Task, error) {
+	r.reads++
+	for _, t := range r.tasks {
+		if t.ExecutionID == exID && t.Name == name && t.State == workflow.StateWaiting {
+			return t, nil
+		}
+	}
+	return nil, nil
+}
+
+func (r *memReader) WaitingTasks(_ context.Context, exID string) ([]*workflow.Task, error) {
+	r.reads++
+	var out []*workflow.Task
+	for _, t := range r.tasks {
+		if t.ExecutionID == exID && t.State == workflow.StateWaiting {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// harness drives the machine like the engine does, running the standard
+// actions in memory. Async actions wait in pending until completed.
+type harness struct {
+	t       *testing.T
+	m       *workflow.Machine
+	spec    *dsl.Workflow
+	ex      *workflow.Execution
+	reader  *memReader
+	queue   []*workflow.ActionExecution
+	pending map[string]*workflow.ActionExecution // async actions by task name
+	steps   int
+	maxRead int // the most reads any single step made
+}
+
+func newHarness(t *testing.T, file string, input *value.Map) *harness {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("testdata", file))
+	require.NoError(t, err)
+	eval := expression.New(expression.Options{})
+	doc, err := dsl.Parse(file, src, dsl.Options{CheckExpression: func(s string) error { return eval.Validate(s) }})
+	require.NoError(t, err)
+	require.Len(t, doc.Workflows, 1)
+	spec := doc.Workflows[0]
+	n := 0
+	newID := func() string { n++; return fmt.Sprintf("id-%d", n) }
+	in, err := workflow.PrepareInput(spec, input)
+	require.NoError(t, err)
+	h := &harness{
+		t: t, m: workflow.NewMachine(eval, newID), spec: spec, reader: &memReader{},
+		pending: map[string]*workflow.ActionExecution{},
+	}
+	h.ex = workflow.NewExecution("ex-1", spec, "wf-1", "", in, nil)
+	return h
+}
+
+func (h *harness) absorb(s *workflow.Step) {
+	h.steps++
+	h.reader.tasks = append(h.reader.tasks, s.NewTasks...)
+	for _, c := range s.Commands {
+		ra := c.(workflow.RunAction)
+		h.queue = append(h.queue, ra.Action)
+	}
+}
+
+func (h *harness) run() {
+	h.t.Helper()
+	ctx := context.Background()
+	h.reader.reads = 0
+	s, err := h.m.Start(ctx, h.ex, h.spec, h.reader)
+	require.NoError(h.t, err)
+	h.maxRead = max(h.maxRead, h.reader.reads)
+	h.absorb(s)
+	h.drain()
+}
+
+func (h *harness) drain() {
+	h.t.Helper()
+	for len(h.queue) > 0 {
+		act := h.queue[0]
+		h.queue = h.queue[1:]
+		res, async := runStd(act)
+		if async {
+			h.pending[act.TaskName] = act
+			continue
+		}
+		h.complete(act, res)
+	}
+}
+
+func (h *harness) complete(act *workflow.ActionExecution, res workflow.ActionResult) {
+	h.t.Helper()
+	act.State, act.Result = res.State, res.Result
+	h.reader.reads = 0
+	s, err := h.m.ApplyActionResult(context.Background(), h.ex, h.spec, act, res, h.reader)
+	require.NoError(h.t, err)
+	h.maxRead = max(h.maxRead, h.reader.reads)
+	h.absorb(s)
+}
+
+// finishAsync completes the pending async action of a task and runs on.
+func (h *harness) finishAsync(task string, state workflow.State, result any) {
+	h.t.Helper()
+	act, ok := h.pending[task]
+	require.True(h.t, ok, "no pending async action for task %s", task)
+	delete(h.pending, task)
+	h.complete(act, workflow.ActionResult{ActionExecutionID: act.ID, State: state, Result: result})
+	h.drain()
+}
+
+func runStd(act *workflow.ActionExecution) (workflow.ActionResult, bool) {
+	res := workflow.ActionResult{ActionExecutionID: act.ID, State: workflow.StateSuccess}
+	switch act.Name {
+	case "std.noop":
+	case "std.echo":
+		res.Result, _ = act.Input.Get("output")
+	case "std.fail":
+		res.State = workflow.StateError
+		res.Result = "Fail action expected exception."
+		if d, _ := act.Input.Get("error_data"); d != nil {
+			res.Result = d
+		}
+	case "std.async_noop":
+		return res, true
+	default:
+		res.State = workflow.StateError
+		res.Result = "Failed to find action [action_name=" + act.Name + "]"
+	}
+	return res, false
+}
+
+func (h *harness) taskStates() map[string]workflow.State {
+	out := map[string]workflow.State{}
+	for _, t := range h.reader.tasks {
+		out[t.Name] = t.State
+	}
+	return out
+}
+
+func TestMachine(t *testing.T) {
+	t.Parallel()
+	S, E := workflow.StateSuccess, workflow.StateError
+	tests := []struct {
+		name      string
+		file      string
+		input     *value.Map
+		async     []string // tasks whose async action completes, in order, after the first run
+		state     workflow.State
+		output    any
+		infoHas   string
+		tasks     map[string]workflow.State
+		notRunRun []string // tasks that must never have run
+	}{
+		{
+			name: "sequence with publish, input defaults and output", file: "sequence.yaml",
+			input: value.MapOf("name", "World"), state: S,
+			output: value.MapOf("message", "Hello, World", "count", int64(42)),
+			tasks:  map[string]workflow.State{"first": S, "second": S},
+		},
+		{
+			name: "fork and join all merge the branches", file: "fork_join_all.yaml", state: S,
+			output: value.MapOf("a", int64(1), "b", int64(2), "c", int64(3), "sum", int64(6)),
+			tasks:  map[string]workflow.State{"start": S, "a": S, "b": S, "c": S, "joined": S},
+		},
+		{
+			name: "join N fires on the Nth arrival and ignores later ones", file: "join_n.yaml",
+			async: []string{"c"}, state: S, output: value.MapOf("joined", true),
+			tasks: map[string]workflow.State{"a": S, "b": S, "c": S, "two_of_three": S},
+		},
+		{
+			name: "on-error handles the error and the workflow succeeds", file: "on_error_handled.yaml", state: S,
+			output:    value.MapOf("err", "boom", "recovered", "recovered"),
+			tasks:     map[string]workflow.State{"risky": E, "recover": S},
+			notRunRun: []string{"never"},
+		},
+		{
+			name: "an unhandled error fails the workflow naming the task", file: "unhandled_error.yaml", state: E,
+			infoHas: "Failure caused by error in tasks: broken",
+			tasks:   map[string]workflow.State{"before": S, "broken": E, "cleanup": S},
+		},
+		{
+			name: "guarded transition takes the true branch (big)", file: "conditional.yaml",
+			input: value.MapOf("n", int64(20)), state: S,
+			output:    value.MapOf("value", int64(20), "kind", "big"),
+			notRunRun: []string{"small"},
+		},
+		{
+			name: "guarded transition takes the true branch (small)", file: "conditional.yaml",
+			input: value.MapOf("n", int64(3)), state: S,
+			output:    value.MapOf("value", int64(3), "kind", "small"),
+			notRunRun: []string{"big"},
+		},
+		{
+			name: "without output the published context is the output", file: "no_output.yaml", state: S,
+			output: value.MapOf("from_t1", int64(2), "from_t2", "done"),
+		},
+		{
+			name: "fail command ends the workflow before later transitions", file: "engine_commands.yaml", state: E,
+			infoHas: "stopped by command", output: value.MapOf("result", "stopped by command"),
+			notRunRun: []string{"t2"},
+		},
+		{
+			name: "on-complete runs after on-error", file: "on_complete.yaml", state: S,
+			output: value.MapOf("handled", true, "always", true),
+			tasks:  map[string]workflow.State{"t1": E, "handler": S, "always": S},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, tc.file, tc.input)
+			h.run()
+			for _, task := range tc.async {
+				require.Equal(t, workflow.StateRunning, h.ex.State, "workflow must wait for async task %s", task)
+				h.finishAsync(task, workflow.StateSuccess, nil)
+			}
+			require.Equal(t, tc.state, h.ex.State, "state_info: %s", h.ex.StateInfo)
+			if tc.output != nil {
+				require.True(t, value.Equal(tc.output, h.ex.Output), "output: got %s want %s",
+					value.MustEncode(h.ex.Output), value.MustEncode(tc.output))
+			}
+			if tc.infoHas != "" {
+				require.Contains(t, h.ex.StateInfo, tc.infoHas)
+			}
+			states := h.taskStates()
+			for name, st := range tc.tasks {
+				require.Equal(t, st, states[name], "task %s", name)
+			}
+			for _, name := range tc.notRunRun {
+				_, ran := states[name]
+				require.False(t, ran, "task %s must not run", name)
+			}
+			require.Zero(t, h.ex.Runtime.ActiveTasks)
+			require.Empty(t, h.queue)
+		})
+	}
+}
+
+func TestUnhandledErrorReportAndOutputOnError(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, "unhandled_error.yaml", nil)
+	h.run()
+	require.Equal(t, workflow.StateError, h.ex.State)
+	var broken *workflow.Task
+	for _, task := range h.reader.tasks {
+		if task.Name == "broken" {
+			broken = task
+		}
+	}
+	require.NotNil(t, broken)
+	require.Equal(t, "Fail action expected exception.", broken.StateInfo)
+	want := "Failure caused by error in tasks: broken\n\n  broken [task_ex_id=" + broken.ID +
+		"] -> Fail action expected exception.\n    [action_ex_id=" + broken.Runtime.ActionID +
+		", idx=0]: Fail action expected exception.\n"
+	require.Equal(t, want, h.ex.StateInfo)
+	out := h.ex.Output.(*value.Map)
+	got, _ := out.Get("seen")
+	require.Equal(t, int64(1), got, "output-on-error is evaluated")
+	res, _ := out.Get("result")
+	require.Equal(t, want, res)
+}
+
+func TestInputValidation(t *testing.T) {
+	t.Parallel()
+	src, err := os.ReadFile("testdata/sequence.yaml")
+	require.NoError(t, err)
+	doc, err := dsl.Parse("sequence.yaml", src, dsl.Options{})
+	require.NoError(t, err)
+	spec := doc.Workflows[0]
+
+	_, err = workflow.PrepareInput(spec, value.MapOf("greeting", "hi", "extra", 1))
+	require.EqualError(t, err, "Invalid input [name=sequence, class=DirectWorkflowSpec, missing=['name'], unexpected=['extra']]")
+
+	in, err := workflow.PrepareInput(spec, value.MapOf("name", "x"))
+	require.NoError(t, err)
+	require.Equal(t, []string{"name", "greeting"}, in.Keys())
+}
+
+// TestStepCostIsConstant checks the rule that a step does not re-read
+// history: the reads of the costliest step are the same for a sequence of
+// 10 tasks and of 300.
+func TestStepCostIsConstant(t *testing.T) {
+	t.Parallel()
+	for _, shape := range []string{"seq", "join"} {
+		small := runShape(t, shape, 10)
+		big := runShape(t, shape, 300)
+		require.Equal(t, small.ex.State, workflow.StateSuccess)
+		require.Equal(t, big.ex.State, workflow.StateSuccess)
+		require.Equal(t, small.maxRead, big.maxRead, "%s: reads per step must not grow with the number of tasks", shape)
+	}
+}
+
+func runShape(t *testing.T, shape string, n int) *harness {
+	t.Helper()
+	eval := expression.New(expression.Options{})
+	doc, err := dsl.Parse(shape+".yaml", []byte(generate(shape, n)), dsl.Options{})
+	require.NoError(t, err)
+	spec := doc.Workflows[0]
+	c := 0
+	h := &harness{
+		t: t, m: workflow.NewMachine(eval, func() string { c++; return fmt.Sprintf("id-%d", c) }),
+		spec: spec, reader: &memReader{}, pending: map[string]*workflow.ActionExecution{},
+	}
+	h.ex = workflow.NewExecution("ex-1", spec, "wf-1", "", value.NewMap(0), nil)
+	h.run()
+	return h
+}
+
+// generate writes a sequence of n tasks, or n parallel tasks joined.
+func generate(shape string, n int) string {
+	var b strings.Builder
+	b.WriteString("version: '2.0'\nwf:\n  tasks:\n")
+	switch shape {
+	case "seq":
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "    t%d:\n      action: std.noop\n", i)
+			if i+1 < n {
+				fmt.Fprintf(&b, "      on-success: t%d\n", i+1)
+			}
+		}
+	case "join":
+		b.WriteString("    start:\n      on-success:\n")
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "        - p%d\n", i)
+		}
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "    p%d:\n      action: std.noop\n      on-success: done\n", i)
+		}
+		b.WriteString("    done:\n      join: all\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,332 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/bora-workflow/bora/internal/dsl"
+	"github.com/bora-workflow/bora/internal/expression"
+	"github.com/bora-workflow/bora/internal/value"
+)
+
+// NewExecution builds the row for a new execution of spec, in state IDLE,
+// with the input already checked by PrepareInput. Start runs it.
+func NewExecution(id string, spec *dsl.Workflow, workflowID, namespace string, input, params *value.Map) *Execution {
+	if params == nil {
+		params = value.NewMap(2)
+	}
+	if !params.Has("namespace") {
+		params.Set("namespace", namespace)
+	}
+	if !params.Has("env") {
+		params.Set("env", value.NewMap(0))
+	}
+	return &Execution{
+		ID:                id,
+		WorkflowID:        workflowID,
+		WorkflowName:      spec.Name,
+		WorkflowNamespace: namespace,
+		Tags:              spec.Tags,
+		ProjectID:         DefaultProjectID,
+		State:             StateIdle,
+		Input:             input,
+		Params:            params,
+		Context:           value.MapOf(keyExecution, value.MapOf("id", id)),
+	}
+}
+
+// Start moves an IDLE execution to RUNNING: it evaluates vars and starts
+// the tasks that no transition leads to.
+func (m *Machine) Start(ctx context.Context, ex *Execution, spec *dsl.Workflow, r Reader) (*Step, error) {
+	s := m.newStep(ex, spec, r)
+	if ex.State != StateIdle {
+		return s, nil // started already: a repeated start event changes nothing
+	}
+	ex.State = StateRunning
+	s.touchExecution()
+
+	if spec.Vars != nil {
+		vars, err := m.eval.Evaluate(ctx, spec.Vars, dataView(ex, nil, nil), host{step: s})
+		if err != nil {
+			m.failWorkflow(ctx, s, fmt.Sprintf("Failed to evaluate workflow vars: %v", err))
+			return s, nil
+		}
+		value.MergeDicts(ex.Context, vars.(*value.Map))
+	}
+
+	inbound := inboundTargets(spec)
+	for _, t := range spec.Tasks {
+		if inbound[t.Name] {
+			continue
+		}
+		if err := m.arrive(ctx, s, t, value.NewMap(0), ""); err != nil {
+			return nil, err
+		}
+	}
+	if err := m.checkComplete(ctx, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// inboundTargets names every task some transition leads to; the others
+// are the start tasks.
+func inboundTargets(spec *dsl.Workflow) map[string]bool {
+	in := map[string]bool{}
+	for _, t := range spec.Tasks {
+		for _, c := range effectiveClauses(spec, t) {
+			if c == nil {
+				continue
+			}
+			for _, tr := range c.Next {
+				in[tr.Target] = true
+			}
+		}
+	}
+	return in
+}
+
+func effectiveClauses(spec *dsl.Workflow, t *dsl.Task) [3]*dsl.OnClause {
+	s, e, c := spec.EffectiveOnClauses(t)
+	return [3]*dsl.OnClause{s, e, c}
+}
+
+// ActionResult is the outcome of an action execution.
+type ActionResult struct {
+	ActionExecutionID string
+	State             State // SUCCESS, ERROR or CANCELLED
+	Result            any
+	StateInfo         string
+}
+
+// ApplyActionResult completes an action execution and its task, and
+// takes the task's transitions. A result for an action that is no longer
+// running is stale and changes nothing.
+func (m *Machine) ApplyActionResult(ctx context.Context, ex *Execution, spec *dsl.Workflow, act *ActionExecution, res ActionResult, r Reader) (*Step, error) {
+	s := m.newStep(ex, spec, r)
+	if act.State.IsCompleted() && act.Accepted {
+		return s, nil
+	}
+	if !act.State.IsCompleted() {
+		act.State = res.State
+		act.Result = res.Result
+		act.StateInfo = res.StateInfo
+	}
+	act.Accepted = true
+	s.ChangedActions = append(s.ChangedActions, act)
+
+	if act.TaskExecutionID == "" {
+		return s, nil // a standalone action run
+	}
+	task, err := r.Task(ctx, act.TaskExecutionID)
+	if err != nil {
+		return nil, fmt.Errorf("load task %s of action %s: %w", act.TaskExecutionID, act.ID, err)
+	}
+	if task.State != StateRunning || task.Runtime.ActionID != act.ID || ex.State.IsCompleted() {
+		return s, nil // the task moved on (or the workflow ended): nothing to do
+	}
+	taskSpec := spec.TaskByName[task.Name]
+	if taskSpec == nil {
+		return nil, fmt.Errorf("task %q of execution %s is not in the workflow spec", task.Name, ex.ID)
+	}
+
+	state, stateInfo := act.State, ""
+	if state != StateSuccess {
+		if act.Result != nil {
+			stateInfo = value.PyStr(act.Result)
+		} else if act.StateInfo != "" {
+			stateInfo = act.StateInfo
+		}
+	}
+	if err := m.completeTask(ctx, s, taskSpec, task, state, act.Result, stateInfo); err != nil {
+		return nil, err
+	}
+	if err := m.checkComplete(ctx, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// arrive handles a transition (or the start) reaching task t with the
+// given context. A plain task starts a new task execution; a join task
+// counts the arrival on its WAITING execution and starts when enough
+// inbound transitions arrived.
+func (m *Machine) arrive(ctx context.Context, s *Step, t *dsl.Task, inCtx *value.Map, from string) error {
+	ex := s.Execution
+	if !t.Join.IsJoin() {
+		task := m.newTask(s, t, inCtx.Clone(), StateRunning)
+		ex.Runtime.ActiveTasks++
+		s.touchExecution()
+		return m.startTask(ctx, s, t, task)
+	}
+
+	task := s.joins[t.Name]
+	if task != nil && task.State != StateWaiting {
+		return nil // fired earlier in this step; see below
+	}
+	if task == nil {
+		found, err := s.reader.WaitingTask(ctx, ex.ID, t.Name)
+		if err != nil {
+			return fmt.Errorf("find waiting join task %q: %w", t.Name, err)
+		}
+		task = found
+	}
+	if task == nil {
+		// A join fires once: an arrival after it ran (the third of a
+		// join: 2) finds no waiting task and is dropped, as in Mistral.
+		last, err := s.reader.TaskByName(ctx, ex.ID, t.Name)
+		if err != nil {
+			return fmt.Errorf("find join task %q: %w", t.Name, err)
+		}
+		if last != nil && last.State != StateWaiting {
+			return nil
+		}
+		task = m.newTask(s, t, value.NewMap(inCtx.Len()), StateWaiting)
+		ex.Runtime.WaitingJoins++
+		s.touchExecution()
+	} else {
+		s.touchTask(task)
+	}
+	s.joins[t.Name] = task
+
+	for _, f := range task.Runtime.JoinArrivedFrom {
+		if f == from && from != "" {
+			return nil // a loop brought the same inbound task again; it counts once
+		}
+	}
+	task.Runtime.JoinArrived++
+	if from != "" {
+		task.Runtime.JoinArrivedFrom = append(task.Runtime.JoinArrivedFrom, from)
+	}
+	value.MergeDicts(task.InContext, inCtx)
+
+	need := t.Join.Count
+	if t.Join.All {
+		need = s.spec.InboundCount(t.Name)
+	}
+	if task.Runtime.JoinArrived < need {
+		return nil
+	}
+	task.State = StateRunning
+	ex.Runtime.WaitingJoins--
+	ex.Runtime.ActiveTasks++
+	return m.startTask(ctx, s, t, task)
+}
+
+func (m *Machine) newTask(s *Step, t *dsl.Task, inCtx *value.Map, state State) *Task {
+	ex := s.Execution
+	typ := TaskTypeAction
+	if t.Workflow != "" {
+		typ = TaskTypeWorkflow
+	}
+	task := &Task{
+		ID:                m.newID(),
+		ExecutionID:       ex.ID,
+		RootExecutionID:   ex.RootID(),
+		Name:              t.Name,
+		Type:              typ,
+		WorkflowName:      ex.WorkflowName,
+		WorkflowID:        ex.WorkflowID,
+		WorkflowNamespace: ex.WorkflowNamespace,
+		ProjectID:         ex.ProjectID,
+		State:             state,
+		InContext:         inCtx,
+	}
+	s.addTask(task)
+	return task
+}
+
+// startTask evaluates the task's action and input and asks for the action
+// to run. An expression that fails to evaluate fails the task.
+func (m *Machine) startTask(ctx context.Context, s *Step, t *dsl.Task, task *Task) error {
+	s.touchTask(task)
+	if t.Workflow != "" {
+		return m.completeTask(ctx, s, t, task, StateError, nil,
+			fmt.Sprintf("task %q: sub-workflows are not supported yet", t.Name))
+	}
+	view := dataView(s.Execution, task.InContext, task)
+	h := host{step: s, task: task}
+
+	name, err := m.evalString(ctx, t.Action, view, h)
+	if err != nil {
+		return m.completeTask(ctx, s, t, task, StateError, nil, fmt.Sprintf("Failed to evaluate the action name of task %q: %v", t.Name, err))
+	}
+	if name == "" {
+		name = "std.noop"
+	}
+	input, err := m.actionInput(ctx, t, view, h)
+	if err != nil {
+		return m.completeTask(ctx, s, t, task, StateError, nil, err.Error())
+	}
+	target, err := m.evalString(ctx, t.Target, view, h)
+	if err != nil {
+		return m.completeTask(ctx, s, t, task, StateError, nil, fmt.Sprintf("Failed to evaluate the target of task %q: %v", t.Name, err))
+	}
+
+	act := &ActionExecution{
+		ID:                m.newID(),
+		TaskExecutionID:   task.ID,
+		ExecutionID:       s.Execution.ID,
+		RootExecutionID:   s.Execution.RootID(),
+		WorkflowName:      s.Execution.WorkflowName,
+		WorkflowNamespace: s.Execution.WorkflowNamespace,
+		TaskName:          task.Name,
+		Name:              name,
+		ProjectID:         s.Execution.ProjectID,
+		State:             StateRunning,
+		Input:             input,
+		Target:            target,
+		Attempt:           1,
+	}
+	task.Runtime.ActionID = act.ID
+	s.NewActions = append(s.NewActions, act)
+	s.Commands = append(s.Commands, RunAction{Action: act})
+	return nil
+}
+
+// actionInput merges the inline params under the task's input (the input
+// wins) and evaluates the result; a whole-expression input must give a dict.
+func (m *Machine) actionInput(ctx context.Context, t *dsl.Task, view *value.Map, h host) (*value.Map, error) {
+	var input *value.Map
+	if t.Input != nil {
+		v, err := m.eval.Evaluate(ctx, t.Input, view, h)
+		if err != nil {
+			return nil, fmt.Errorf("Failed to evaluate the input of task %q: %v", t.Name, err)
+		}
+		d, ok := v.(*value.Map)
+		if !ok {
+			return nil, fmt.Errorf("Wrong dynamic input for task: %s. Dict type is expected. Actual type: %s. Actual value: %s",
+				t.Name, value.TypeName(v), value.PyStr(v))
+		}
+		input = d
+	}
+	if t.InlineInput.Len() > 0 {
+		inline, err := m.eval.Evaluate(ctx, t.InlineInput, view, h)
+		if err != nil {
+			return nil, fmt.Errorf("Failed to evaluate the inline parameters of task %q: %v", t.Name, err)
+		}
+		merged := inline.(*value.Map)
+		if input != nil {
+			merged.Update(input)
+		}
+		input = merged
+	}
+	if input == nil {
+		input = value.NewMap(0)
+	}
+	return input, nil
+}
+
+func (m *Machine) evalString(ctx context.Context, s string, view *value.Map, h host) (string, error) {
+	if s == "" || !expression.ContainsExpression(s) {
+		return s, nil
+	}
+	v, err := m.eval.Evaluate(ctx, s, view, h)
+	if err != nil {
+		return "", err
+	}
+	if v == nil {
+		return "", nil
+	}
+	return value.PyStr(v), nil
+}
