@@ -68,7 +68,7 @@ func (s *Server) writeActionExecution(w http.ResponseWriter, r *http.Request, ta
 		s.writeError(w, r, notFoundAs(err, "ActionExecution not found [id=%s]", id))
 		return
 	}
-	rendered, err := renderActionExecution(a)
+	rendered, err := renderActionExecution(a, true)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -113,13 +113,10 @@ func (s *Server) writeActionExecutionList(w http.ResponseWriter, r *http.Request
 	}
 	list := make([]object, len(actions))
 	for i, a := range actions {
-		rendered, err := renderActionExecution(a)
+		rendered, err := renderActionExecution(a, req.includeOutput)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
-		}
-		if !req.includeOutput {
-			rendered = rendered.without("output")
 		}
 		list[i] = rendered.only(req.fields)
 	}
@@ -145,7 +142,7 @@ func (s *Server) updateActionExecution(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, notFoundAs(err, "ActionExecution not found [id=%s]", id))
 		return
 	}
-	rendered, err := renderActionExecution(a)
+	rendered, err := renderActionExecution(a, true)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -226,14 +223,14 @@ func pythonFalsy(v any) bool {
 
 // renderActionExecution is Mistral's ActionExecution resource as GET
 // shows it. Its output is {"result": ...} once the action has completed,
-// null before.
-func renderActionExecution(a *workflow.ActionExecution) (object, error) {
+// null before; without withOutput it is left out (and not encoded).
+func renderActionExecution(a *workflow.ActionExecution, withOutput bool) (object, error) {
 	input, err := mapText(a.Input)
 	if err != nil {
 		return nil, fmt.Errorf("render input of action execution %s: %w", a.ID, err)
 	}
 	var output any
-	if a.State.IsCompleted() {
+	if withOutput && a.State.IsCompleted() {
 		text, err := jsonText(value.MapOf("result", a.Result))
 		if err != nil {
 			return nil, fmt.Errorf("render output of action execution %s: %w", a.ID, err)
@@ -244,7 +241,7 @@ func renderActionExecution(a *workflow.ActionExecution) (object, error) {
 	if projectID == "" {
 		projectID = workflow.DefaultProjectID
 	}
-	return object{
+	rendered := object{
 		{"id", a.ID},
 		{"workflow_name", a.WorkflowName},
 		{"workflow_namespace", a.WorkflowNamespace},
@@ -261,5 +258,9 @@ func renderActionExecution(a *workflow.ActionExecution) (object, error) {
 		{"output", output},
 		{"created_at", formatTime(a.CreatedAt)},
 		{"updated_at", formatTime(a.UpdatedAt)},
-	}, nil
+	}
+	if !withOutput {
+		rendered = rendered.without("output")
+	}
+	return rendered, nil
 }

@@ -47,7 +47,7 @@ func (s *Server) createExecution(w http.ResponseWriter, r *http.Request) {
 			req.WorkflowIdentifier, req.WorkflowNamespace))
 		return
 	}
-	rendered, err := renderExecution(ex)
+	rendered, err := renderExecution(ex, true)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -149,7 +149,7 @@ func (s *Server) getExecution(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, notFoundAs(err, "WorkflowExecution not found [id=%s]", id))
 		return
 	}
-	rendered, err := renderExecution(ex)
+	rendered, err := renderExecution(ex, true)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -182,18 +182,14 @@ func (s *Server) listExecutions(w http.ResponseWriter, r *http.Request) {
 	}
 	list := make([]object, len(executions))
 	for i, ex := range executions {
-		rendered, err := renderExecution(ex)
+		// Lists leave the output out unless asked (it may be large), and
+		// never carry published_global.
+		rendered, err := renderExecution(ex, req.includeOutput)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		// Lists leave the output out unless asked (it may be large), and
-		// never carry published_global.
-		rendered = rendered.without("published_global")
-		if !req.includeOutput {
-			rendered = rendered.without("output")
-		}
-		list[i] = rendered.only(req.fields)
+		list[i] = rendered.without("published_global").only(req.fields)
 	}
 	var lastID string
 	if len(executions) > 0 {
@@ -242,8 +238,9 @@ func (s *Server) deleteExecution(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// renderExecution is Mistral's Execution resource as GET shows it.
-func renderExecution(ex *workflow.Execution) (object, error) {
+// renderExecution is Mistral's Execution resource as GET shows it;
+// without withOutput the output is left out (and not encoded).
+func renderExecution(ex *workflow.Execution, withOutput bool) (object, error) {
 	params, err := mapText(ex.Params)
 	if err != nil {
 		return nil, fmt.Errorf("render execution params: %w", err)
@@ -254,7 +251,7 @@ func renderExecution(ex *workflow.Execution) (object, error) {
 	}
 	// Mistral's output is {} until the workflow completes.
 	output := "{}"
-	if ex.Output != nil {
+	if withOutput && ex.Output != nil {
 		if output, err = jsonText(ex.Output); err != nil {
 			return nil, fmt.Errorf("render execution output: %w", err)
 		}
@@ -263,7 +260,7 @@ func renderExecution(ex *workflow.Execution) (object, error) {
 	if projectID == "" {
 		projectID = workflow.DefaultProjectID
 	}
-	return object{
+	rendered := object{
 		{"id", ex.ID},
 		{"workflow_id", ex.WorkflowID},
 		{"workflow_name", ex.WorkflowName},
@@ -283,5 +280,9 @@ func renderExecution(ex *workflow.Execution) (object, error) {
 		// Variables published with publish-global are not kept apart from
 		// the context yet; Mistral shows {} when there are none.
 		{"published_global", "{}"},
-	}, nil
+	}
+	if !withOutput {
+		rendered = rendered.without("output")
+	}
+	return rendered, nil
 }

@@ -122,7 +122,8 @@ func (req *listRequest) setSort(spec listSpec, keys, dirs []string) error {
 	}
 	for _, k := range keys {
 		if _, ok := spec.sortColumns[k]; !ok {
-			return badRequest("Cannot sort %s by %q; sort keys are%s.", spec.collection, k, listOf(sortedKeys(spec.sortColumns)))
+			return badRequest("Cannot sort %s by %q; the sort keys are %s.",
+				spec.collection, k, strings.Join(slices.Sorted(maps.Keys(spec.sortColumns)), ", "))
 		}
 	}
 	for _, d := range dirs {
@@ -242,20 +243,12 @@ func baseURL(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
+// listOf continues a sentence's comma-separated list with names.
 func listOf(names []string) string {
 	if len(names) == 0 {
 		return ""
 	}
 	return ", " + strings.Join(names, ", ")
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // sameColumns is a sortColumns map for attributes named as their columns.

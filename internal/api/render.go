@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"math/big"
 	"net/http"
@@ -29,21 +28,28 @@ type object []field
 // MarshalJSON writes the keys in order.
 func (o object) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
+	if err := o.encode(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func (o object) encode(buf *bytes.Buffer) error {
 	buf.WriteByte('{')
 	for i, f := range o {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		if err := encodeJSON(&buf, f.key); err != nil {
-			return nil, err
+		if err := encodeJSON(buf, f.key); err != nil {
+			return err
 		}
 		buf.WriteByte(':')
-		if err := encodeJSON(&buf, f.val); err != nil {
-			return nil, fmt.Errorf("field %s: %w", f.key, err)
+		if err := encodeJSON(buf, f.val); err != nil {
+			return fmt.Errorf("field %s: %w", f.key, err)
 		}
 	}
 	buf.WriteByte('}')
-	return buf.Bytes(), nil
+	return nil
 }
 
 // only keeps the fields named in keep (all of them when keep is empty),
@@ -72,25 +78,45 @@ func (o object) without(drop ...string) object {
 	return out
 }
 
-// encodeJSON writes v without escaping <, > and &: definitions are full
-// of `<% %>`, and Python's json module leaves them alone too.
+// encodeJSON writes v in one pass. Objects and lists of them are written
+// here; everything else is in the value model (strings, numbers, bools,
+// null, *value.Map), which value.Encode writes keeping map order, integer
+// typing and Python's float form, and without escaping <, > and & (the
+// definitions are full of `<% %>`, which Python's json leaves alone too).
 func encodeJSON(buf *bytes.Buffer, v any) error {
 	switch t := v.(type) {
-	case *value.Map, []any, int64, *big.Int, float64:
-		// The value model encodes itself: map order, Python float form.
-		b, err := value.Encode(t)
-		if err != nil {
-			return err
+	case object:
+		return t.encode(buf)
+	case []object:
+		buf.WriteByte('[')
+		for i, o := range t {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			if err := o.encode(buf); err != nil {
+				return err
+			}
 		}
-		buf.Write(b)
+		buf.WriteByte(']')
+		return nil
+	case []string:
+		buf.WriteByte('[')
+		for i, e := range t {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			if err := encodeJSON(buf, e); err != nil {
+				return err
+			}
+		}
+		buf.WriteByte(']')
 		return nil
 	}
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	b, err := value.Encode(v)
+	if err != nil {
 		return err
 	}
-	buf.Truncate(buf.Len() - 1) // Encode's trailing newline
+	buf.Write(b)
 	return nil
 }
 

@@ -51,7 +51,7 @@ func (s *Server) getTask(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, notFoundAs(err, "Task execution not found [id=%s]", id))
 		return
 	}
-	rendered, err := renderTask(t)
+	rendered, err := renderTask(t, true)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -103,14 +103,14 @@ func (s *Server) writeTaskList(w http.ResponseWriter, r *http.Request, req listR
 	}
 	list := make([]object, len(tasks))
 	for i, t := range tasks {
-		rendered, err := renderTask(t)
+		// Mistral computes a task's result from its action executions
+		// only when one task is fetched; lists do not carry it.
+		rendered, err := renderTask(t, false)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		// Mistral computes a task's result from its action executions
-		// only when one task is fetched; lists do not carry it.
-		list[i] = rendered.without("result").only(req.fields)
+		list[i] = rendered.only(req.fields)
 	}
 	var lastID string
 	if len(tasks) > 0 {
@@ -120,12 +120,13 @@ func (s *Server) writeTaskList(w http.ResponseWriter, r *http.Request, req listR
 		req.nextLink(r, taskList.collection, len(tasks), lastID)))
 }
 
-// renderTask is Mistral's Task resource as GET shows it.
-func renderTask(t *workflow.Task) (object, error) {
+// renderTask is Mistral's Task resource as GET shows it; without
+// withResult the result is left out (and not encoded).
+func renderTask(t *workflow.Task, withResult bool) (object, error) {
 	// A task that has not completed has no accepted action result yet,
 	// which Mistral shows as an empty list.
 	result := "[]"
-	if t.State.IsCompleted() || t.Result != nil {
+	if withResult && (t.State.IsCompleted() || t.Result != nil) {
 		var err error
 		if result, err = jsonText(t.Result); err != nil {
 			return nil, fmt.Errorf("render result of task %s: %w", t.ID, err)
@@ -143,7 +144,7 @@ func renderTask(t *workflow.Task) (object, error) {
 	if projectID == "" {
 		projectID = workflow.DefaultProjectID
 	}
-	return object{
+	rendered := object{
 		{"id", t.ID},
 		{"name", t.Name},
 		{"type", taskType},
@@ -165,5 +166,9 @@ func renderTask(t *workflow.Task) (object, error) {
 		{"updated_at", formatTime(t.UpdatedAt)},
 		{"started_at", formatTimePtr(t.StartedAt)},
 		{"finished_at", formatTimePtr(t.FinishedAt)},
-	}, nil
+	}
+	if !withResult {
+		rendered = rendered.without("result")
+	}
+	return rendered, nil
 }

@@ -66,6 +66,7 @@ const (
 	defaultInlineBudget = 2000
 	defaultPollInterval = 500 * time.Millisecond
 	maxEventAttempts    = 5
+	startInlineBudget   = 256
 	specCacheSize       = 4096
 )
 

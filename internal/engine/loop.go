@@ -176,6 +176,33 @@ func (e *Engine) applyEvents(ctx context.Context, tx store.Tx, events []*store.E
 	return st.flush(ctx, e)
 }
 
+// applyNew applies the start event of an execution inserted in this same
+// transaction, without storing the event. Its inline budget is small: the
+// caller is waiting, and the rest continues through the event queue.
+func (e *Engine) applyNew(ctx context.Context, tx store.Tx, ex *workflow.Execution, start *store.Event) error {
+	st := newTxState(tx)
+	st.executions[ex.ID] = ex
+	run := &inlineRunner{budget: startInlineBudget}
+	if err := e.applyEvent(ctx, st, run, start); err != nil {
+		return fmt.Errorf("apply start of execution %s: %w", ex.ID, err)
+	}
+	return st.flush(ctx, e)
+}
+
+// applyResultNow applies the result of act (already set on it, not yet
+// stored) inside tx, whose caller holds the execution tree's lock.
+func (e *Engine) applyResultNow(ctx context.Context, tx store.Tx, act *workflow.ActionExecution) error {
+	st := newTxState(tx)
+	st.actions[act.ID] = act
+	st.dirtyAction[act.ID] = true
+	run := &inlineRunner{budget: startInlineBudget, pending: []*workflow.ActionExecution{act}}
+	if err := e.absorb(ctx, st, run, &workflow.Step{}); err != nil {
+		return fmt.Errorf("apply result of action %s: %w", act.ID, err)
+	}
+	act.UpdatedAt = e.now()
+	return st.flush(ctx, e)
+}
+
 func (e *Engine) applyEvent(ctx context.Context, st *txState, run *inlineRunner, ev *store.Event) error {
 	ex, err := st.execution(ctx, ev.ExecutionID)
 	if err != nil {

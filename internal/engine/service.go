@@ -16,6 +16,10 @@ import (
 // transaction; the engine loop runs it. A client-supplied id that exists
 // already returns that execution unchanged (an idempotent start).
 func (e *Engine) StartExecution(ctx context.Context, req StartRequest) (*workflow.Execution, error) {
+	return e.startExecution(ctx, req, false)
+}
+
+func (e *Engine) startExecution(ctx context.Context, req StartRequest, deferStart bool) (*workflow.Execution, error) {
 	var ex *workflow.Execution
 	err := store.InTx(ctx, e.store, func(ctx context.Context, tx store.Tx) error {
 		if req.ID != "" {
@@ -52,15 +56,30 @@ func (e *Engine) StartExecution(ctx context.Context, req StartRequest) (*workflo
 		if err := tx.ExecutionInsert(ctx, ex); err != nil {
 			return fmt.Errorf("insert execution: %w", err)
 		}
-		return tx.EventInsert(ctx, &store.Event{
+		start := &store.Event{
 			ID: id.New(), ExecutionID: ex.ID, RootID: ex.RootID(), Kind: store.EventStart,
 			Payload: []byte("{}"), AvailableAt: now, CreatedAt: now,
-		})
+		}
+		if !deferStart {
+			// Start it right here, as Mistral's engine does before it
+			// answers: the caller sees RUNNING (or even SUCCESS), and a
+			// short workflow needs no trip through the event queue.
+			return e.applyNew(ctx, tx, ex, start)
+		}
+		return tx.EventInsert(ctx, start)
 	})
+	if err != nil && !deferStart && !errors.Is(err, ErrInvalidInput) && !isNotFound(err) && !errors.Is(err, store.ErrConflict) {
+		// Starting failed for a reason of its own: queue the start event
+		// instead, so the engine loop retries it (and, if it keeps
+		// failing, records why) rather than losing the request.
+		e.log.Warn("engine: starting in the request failed; queueing the start", "err", err)
+		return e.startExecution(ctx, req, true)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("start execution: %w", err)
 	}
 	signal(e.wakeEvents)
+	signal(e.wakeWork)
 	return ex, nil
 }
 
@@ -74,6 +93,10 @@ type actionResultPayload struct {
 // event that lets the engine take it. A second report for the same action
 // (or one for an attempt that is no longer running) is ErrWrongState.
 func (e *Engine) CompleteAction(ctx context.Context, c ActionCompletion) (*workflow.ActionExecution, error) {
+	return e.completeAction(ctx, c, false)
+}
+
+func (e *Engine) completeAction(ctx context.Context, c ActionCompletion, deferApply bool) (*workflow.ActionExecution, error) {
 	switch c.State {
 	case workflow.StateSuccess, workflow.StateError, workflow.StateCancelled:
 	default:
@@ -86,8 +109,30 @@ func (e *Engine) CompleteAction(ctx context.Context, c ActionCompletion) (*workf
 		if err != nil {
 			return fmt.Errorf("action execution %s: %w", c.ActionExecutionID, err)
 		}
-		return e.recordResult(ctx, tx, act, c)
+		if act.TaskExecutionID == "" || deferApply {
+			return e.recordResult(ctx, tx, act, c)
+		}
+		// Take the result right here, as Mistral's engine does before the
+		// API answers: lock the execution tree, check the action is still
+		// running under that lock, and apply.
+		if err := tx.ExecutionLock(ctx, rootOf(act)); err != nil {
+			return fmt.Errorf("lock execution %s: %w", rootOf(act), err)
+		}
+		if act, err = tx.ActionExecutionGet(ctx, c.ActionExecutionID); err != nil {
+			return fmt.Errorf("action execution %s: %w", c.ActionExecutionID, err)
+		}
+		if err := checkRunning(act, c); err != nil {
+			return err
+		}
+		act.State, act.Result, act.StateInfo = c.State, c.Result, c.StateInfo
+		return e.applyResultNow(ctx, tx, act)
 	})
+	if err != nil && !deferApply && !errors.Is(err, ErrWrongState) && !errors.Is(err, ErrInvalidInput) && !isNotFound(err) {
+		// Applying failed for a reason of its own: record the result and
+		// let the engine loop apply (and, if need be, retry) it.
+		e.log.Warn("engine: applying an action result in the request failed; queueing it", "action", c.ActionExecutionID, "err", err)
+		return e.completeAction(ctx, c, true)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("complete action: %w", err)
 	}
@@ -98,11 +143,8 @@ func (e *Engine) CompleteAction(ctx context.Context, c ActionCompletion) (*workf
 // recordResult moves a RUNNING action to its final state under the
 // version guard and queues the event for the engine.
 func (e *Engine) recordResult(ctx context.Context, q store.Queries, act *workflow.ActionExecution, c ActionCompletion) error {
-	if act.State != workflow.StateRunning {
-		return fmt.Errorf("%w: action execution %s is %s, not RUNNING", ErrWrongState, act.ID, act.State)
-	}
-	if c.Attempt != 0 && c.Attempt != act.Attempt {
-		return fmt.Errorf("%w: action execution %s runs attempt %d, the result is for attempt %d", ErrWrongState, act.ID, act.Attempt, c.Attempt)
+	if err := checkRunning(act, c); err != nil {
+		return err
 	}
 	now := e.now()
 	act.State = c.State
@@ -126,6 +168,18 @@ func (e *Engine) recordResult(ctx context.Context, q store.Queries, act *workflo
 		ID: id.New(), ExecutionID: act.ExecutionID, RootID: rootOf(act), Kind: store.EventActionResult,
 		Payload: payload, AvailableAt: now, CreatedAt: now,
 	})
+}
+
+// checkRunning refuses a result for an action that is not running, or
+// for an attempt other than the one running.
+func checkRunning(act *workflow.ActionExecution, c ActionCompletion) error {
+	if act.State != workflow.StateRunning {
+		return fmt.Errorf("%w: action execution %s is %s, not RUNNING", ErrWrongState, act.ID, act.State)
+	}
+	if c.Attempt != 0 && c.Attempt != act.Attempt {
+		return fmt.Errorf("%w: action execution %s runs attempt %d, the result is for attempt %d", ErrWrongState, act.ID, act.Attempt, c.Attempt)
+	}
+	return nil
 }
 
 func rootOf(act *workflow.ActionExecution) string {
