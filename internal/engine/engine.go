@@ -20,6 +20,16 @@
 //     starts them, as Mistral's local-executor option does; other actions
 //     become work items that an executor leases.
 //
+// # Claims
+//
+// An event is claimed by the transaction that applies it (SELECT ... FOR
+// UPDATE SKIP LOCKED on PostgreSQL; the single writer on SQLite), not by a
+// lease column: the transaction is the lease. If the engine dies, the
+// database aborts the transaction and the event is available again at
+// once, with no expiry to wait for and no rescuer needed. Work items are
+// different: an action runs outside any transaction, so an executor holds
+// a work item by a lease with an expiry that its heartbeats extend.
+//
 // # Failure handling
 //
 // A transaction that fails with store.ErrRetryable is retried. An event

@@ -163,6 +163,9 @@ type TaskRuntime struct {
 	// JoinArrivedFrom names the inbound tasks that arrived, so a repeated
 	// arrival from the same task is not counted twice.
 	JoinArrivedFrom []string `json:"join_arrived_from,omitempty"`
+	// arrived indexes JoinArrivedFrom; built on first use so a wide join
+	// costs O(1) per arrival, not O(arrivals).
+	arrived map[string]bool
 	// ActionID is the action execution currently running for this task.
 	ActionID string `json:"action_id,omitempty"`
 	// ErrorHandled is set when an on-error/on-complete clause took the error.
@@ -201,4 +204,26 @@ type ActionExecution struct {
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	LastHeartbeat *time.Time
+}
+
+// hasArrived reports whether from already arrived at this join task.
+func (r *TaskRuntime) hasArrived(from string) bool {
+	if r.arrived == nil {
+		r.arrived = make(map[string]bool, len(r.JoinArrivedFrom))
+		for _, f := range r.JoinArrivedFrom {
+			r.arrived[f] = true
+		}
+	}
+	return r.arrived[from]
+}
+
+// arrive records an arrival from the named inbound task.
+func (r *TaskRuntime) arrive(from string) {
+	r.JoinArrived++
+	if from == "" {
+		return
+	}
+	r.hasArrived(from) // builds the index
+	r.arrived[from] = true
+	r.JoinArrivedFrom = append(r.JoinArrivedFrom, from)
 }

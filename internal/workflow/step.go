@@ -189,15 +189,10 @@ func (m *Machine) arrive(ctx context.Context, s *Step, t *dsl.Task, inCtx *value
 	}
 	s.joins[t.Name] = task
 
-	for _, f := range task.Runtime.JoinArrivedFrom {
-		if f == from && from != "" {
-			return nil // a loop brought the same inbound task again; it counts once
-		}
+	if from != "" && task.Runtime.hasArrived(from) {
+		return nil // a loop brought the same inbound task again; it counts once
 	}
-	task.Runtime.JoinArrived++
-	if from != "" {
-		task.Runtime.JoinArrivedFrom = append(task.Runtime.JoinArrivedFrom, from)
-	}
+	task.Runtime.arrive(from)
 	value.MergeDicts(task.InContext, inCtx)
 
 	need := t.Join.Count
