@@ -5,13 +5,13 @@ import (
 )
 
 // actionAttrs are the keys of an ad-hoc action (Mistral's ActionSpec).
-var actionAttrs = []string{"name", "version", "description", "tags", "base", "base-input", "input", "output"}
+var actionAttrs = []string{"description", "tags", "base", "base-input", "input", "output"}
 
 // parseAction parses one ad-hoc action named name.
 func (p *parser) parseAction(name string, key, n *yaml.Node) *Action {
 	where := "action " + quote(name)
 	a := &Action{Name: name, Pos: p.pos(key)}
-	p.checkKeys(n, where, actionAttrs)
+	p.checkKeys(n, where, actionAttrs, injectedAttrs)
 	if lookup(n, "base") == nil {
 		p.errorf(key, "%s has no base; add `base: <action name>` (the action it wraps)", where)
 	}

@@ -182,4 +182,7 @@ func hasWarning(doc *Document, phrase string) bool {
 }
 
 // conformanceChecker is the expression syntax check used on the corpus.
+// It is a stand-in (exprcheck_test.go) until package expression offers the
+// real YAQL/Jinja syntax check; swap that in then. Without any checker the
+// 16 documents with broken expressions disagree (97.1%).
 var conformanceChecker = testCheckExpression

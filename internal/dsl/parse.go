@@ -58,7 +58,7 @@ func (p *parser) parseDocument() *Document {
 	if len(p.errs) > 0 {
 		return nil
 	}
-	p.rejectCollectionAnchors(root)
+	p.checkLoadable(root)
 	doc := &Document{Version: "2.0"}
 	if root == nil {
 		p.errorf(nil, "the document is empty; it needs at least `version: '2.0'` and a workflow, workbook or action")
@@ -86,14 +86,19 @@ func (p *parser) parseDocument() *Document {
 			}
 		})
 	case KindWorkflows:
+		var keys, vals []*yaml.Node
 		p.parseItemList(root, "workflow", func(name string, key, val *yaml.Node) {
 			if w := p.parseWorkflow(name, key, val); w != nil {
-				w.Definition = p.redumpDefinition(root, key, val)
 				doc.Workflows = append(doc.Workflows, w)
+				keys, vals = append(keys, key), append(vals, val)
 			}
 		})
-		if len(doc.Workflows) == 1 {
-			doc.Workflows[0].Definition = string(p.src)
+		for i, w := range doc.Workflows {
+			if len(doc.Workflows) == 1 {
+				w.Definition = string(p.src)
+			} else {
+				w.Definition = p.redumpDefinition(root, keys[i], vals[i])
+			}
 		}
 	default:
 		p.errorf(root, "unknown document kind %q; use %q, %q or %q", kind, KindWorkbook, KindWorkflows, KindActions)

@@ -38,7 +38,7 @@ func TestParseErrors(t *testing.T) {
 		{"top_level_list.yaml", "", []wantErr{{"1:1", "must be a mapping"}}},
 		{"missing_version.yaml", "", []wantErr{{"1:1", "has no version"}}},
 		{"wrong_version.yaml", "", []wantErr{{"1:10", `unsupported DSL version "1.0"`}}},
-		{"unknown_task_attr.yaml", "", []wantErr{{"6:7", `task "a": unknown attribute "wait_before"; allowed: action, concurrency,`}}},
+		{"unknown_task_attr.yaml", "", []wantErr{{"6:7", `task "a": unknown attribute "wait_before" (did you mean "wait-before"?); allowed: action, concurrency,`}}},
 		{"publish_list.yaml", "", []wantErr{{"7:9", "publish must be a mapping, not a list"}}},
 		{"action_and_workflow.yaml", "", []wantErr{{"4:5", "has both action and workflow"}}},
 		{"unknown_transition.yaml", "", []wantErr{{"8:11", `transition to unknown task "nowhere"`}}},
@@ -69,7 +69,7 @@ func TestParseErrors(t *testing.T) {
 		{"empty_tasks.yaml", "", []wantErr{{"3:10", "tasks must be a non-empty mapping"}}},
 		{"no_tasks.yaml", "", []wantErr{{"2:1", `workflow "wf" has no tasks`}}},
 		{"workbook_no_name.yaml", KindWorkbook, []wantErr{{"1:1", "the workbook has no name"}}},
-		{"workbook_unknown_attr.yaml", "", []wantErr{{"3:1", `workbook: unknown attribute "workflow"; allowed: actions, description, tags, workflows`}}},
+		{"workbook_unknown_attr.yaml", "", []wantErr{{"3:1", `workbook: unknown attribute "workflow" (did you mean "workflows"?); allowed: actions, description, name, tags, version, workflows`}}},
 		{"action_without_base.yaml", KindActions, []wantErr{
 			{"4:1", `action "farewell" has no base`},
 			{"5:3", `unknown attribute "base_input"`},

@@ -279,15 +279,16 @@ func TestUnknownWorkflowAttributeIsAWarning(t *testing.T) {
 	require.NoError(t, err, "Mistral accepts unknown workflow attributes")
 	require.Equal(t, TypeDirect, doc.Workflows[0].Type)
 	require.Len(t, doc.Warnings, 1)
-	require.Equal(t, "w.yaml:3:3: workflow \"wf\": unknown attribute \"typ\" is ignored; known: description, input, output, output-on-error, tags, task-defaults, tasks, vars", doc.Warnings[0].Error())
+	require.Equal(t, "w.yaml:3:3: workflow \"wf\": unknown attribute \"typ\" (did you mean \"type\"?) is ignored; known: description, input, output, output-on-error, tags, task-defaults, tasks, type, vars", doc.Warnings[0].Error())
 }
 
-func TestPlainScalarMayStartWithAt(t *testing.T) {
-	src := "version: '2.0'\nwf:\n  vars:\n    user: @admin # Mistral's loader allows it\n    list:\n      - @x\n  tasks:\n    a:\n      action: std.noop\n"
+func TestPlainScalarsWithYAMLIndicators(t *testing.T) {
+	src := "version: '2.0'\nwf:\n  vars:\n    user: @admin # Mistral's loader allows it\n    list:\n      - @x\n    star: *nope\n  tasks:\n    a:\n      action: std.noop\n"
 	doc, err := Parse("at.yaml", []byte(src), Options{})
 	require.NoError(t, err)
 	require.Equal(t, "@admin", get(t, doc.Workflows[0].Vars, "user"))
 	require.Equal(t, []any{"@x"}, get(t, doc.Workflows[0].Vars, "list"))
+	require.Equal(t, "*nope", get(t, doc.Workflows[0].Vars, "star"), "an alias of no anchor is text too")
 }
 
 func TestExplicitTags(t *testing.T) {

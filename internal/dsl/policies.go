@@ -52,7 +52,7 @@ func (p *parser) parseRetry(n *yaml.Node, what string, v any) *Retry {
 	var m *value.Map
 	switch t := v.(type) {
 	case *value.Map:
-		p.checkKeys(n, what, retryAttrs)
+		p.checkKeys(n, what, retryAttrs, metaAttrs)
 		m = t
 	case string:
 		if t == "" {
@@ -69,7 +69,7 @@ func (p *parser) parseRetry(n *yaml.Node, what string, v any) *Retry {
 			m = value.NewMap(0)
 		}
 		for _, k := range m.Keys() {
-			if !contains(retryAttrs, k) {
+			if !contains(retryAttrs, k) && !contains(metaAttrs, k) {
 				p.errorf(n, "%s: unknown retry parameter %q; allowed: %s", what, k, listAllowed(retryAttrs))
 			}
 		}

@@ -169,29 +169,31 @@ func itemNode(n *yaml.Node, i int) *yaml.Node {
 	return n
 }
 
-// checkKeys reports every key of m that is not in allowed, naming the
-// allowed ones so the user can spot a typo.
-func (p *parser) checkKeys(m *yaml.Node, where string, allowed []string) {
-	ok := make(map[string]bool, len(allowed))
-	for _, a := range allowed {
+// Keys Mistral accepts without a user writing them: it injects name and
+// version into every workflow, task and action itself, and its base schema
+// also lets nested specs (task-defaults, retry) carry a description and tags.
+var (
+	injectedAttrs = []string{"name", "version"}
+	metaAttrs     = []string{"name", "version", "description", "tags"}
+)
+
+// checkKeys reports every key of m that is neither in allowed nor in
+// silent, naming the allowed ones so the user can spot a typo.
+func (p *parser) checkKeys(m *yaml.Node, where string, allowed, silent []string) {
+	ok := make(map[string]bool, len(allowed)+len(silent))
+	for _, a := range append(append([]string{}, allowed...), silent...) {
 		ok[a] = true
 	}
 	for _, e := range entries(m) {
 		if !ok[e.Name()] {
-			p.errorf(e.Key, "%s: unknown attribute %q; allowed: %s", where, e.Name(), listAllowed(allowed))
+			p.errorf(e.Key, "%s: unknown attribute %q%s; allowed: %s", where, e.Name(), didYouMean(e.Name(), allowed), listAllowed(allowed))
 		}
 	}
 }
 
-// listAllowed formats attribute names for a message, leaving out the ones
-// Mistral injects itself.
+// listAllowed formats attribute names for a message, sorted.
 func listAllowed(allowed []string) string {
-	var shown []string
-	for _, a := range allowed {
-		if a != "name" && a != "version" && a != "type" {
-			shown = append(shown, a)
-		}
-	}
+	shown := append([]string{}, allowed...)
 	sort.Strings(shown)
 	return strings.Join(shown, ", ")
 }

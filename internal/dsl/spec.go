@@ -25,7 +25,7 @@ const (
 // Document is one parsed YAML document: a list of workflows, optionally
 // inside a workbook (Name set), plus ad-hoc actions.
 type Document struct {
-	Version     string
+	Version     string // always "2.0" once parsed
 	Name        string // workbook name; empty for a plain workflow list
 	Description string
 	Tags        []string
@@ -38,19 +38,25 @@ type Document struct {
 
 // Workflow is one workflow definition.
 type Workflow struct {
+	// Name is the name as written; inside a workbook it is the short name
+	// (Mistral registers it as "<workbook>.<name>").
 	Name          string
 	Type          string // TypeDirect or TypeReverse
 	Description   string
 	Tags          []string
 	Input         []Param
-	Output        any // nil when absent: the whole context is the output
-	OutputOnError any
+	Output        any        // *value.Map; nil when absent: the whole context is the output
+	OutputOnError any        // *value.Map or nil
 	Vars          *value.Map // nil when absent
 	TaskDefaults  *TaskDefaults
 	Tasks         []*Task          // in document order
 	TaskByName    map[string]*Task // the same tasks by name
-	Definition    string           // this workflow's YAML, as Mistral returns it in "definition"
-	Pos           Position
+	// Definition is this workflow's YAML as Mistral stores and returns it in
+	// "definition": the whole text for a one-workflow list, the workflow
+	// re-dumped after the version for a multi-workflow list, the lines cut
+	// out of the text for a workbook.
+	Definition string
+	Pos        Position // of the workflow's name
 }
 
 // Param is a declared input: a bare name is required, `name: default`
@@ -196,14 +202,16 @@ type TaskDefaults struct {
 
 // Action is an ad-hoc action: a named wrapper around a base action.
 type Action struct {
-	Name        string
+	Name        string // short name inside a workbook, like Workflow.Name
 	Description string
 	Tags        []string
-	Base        string
-	BaseInput   any // *value.Map of expressions over the ad-hoc input
-	BaseInline  *value.Map
-	Input       []Param
-	Output      any
-	Definition  string
-	Pos         Position
+	Base        string     // the wrapped action's name, inline params removed
+	BaseInput   any        // *value.Map of expressions over the ad-hoc input, or nil
+	BaseInline  *value.Map // `base: std.echo output=x` params; merged over BaseInput
+	Input       []Param    // documentation only: Mistral does not enforce it
+	Output      any        // any value, expressions over the base result; nil = pass through
+	// Definition is the action's YAML as Mistral returns it: the whole text
+	// for an action list, the lines cut out of the text for a workbook.
+	Definition string
+	Pos        Position // of the action's name
 }

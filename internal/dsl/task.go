@@ -3,6 +3,7 @@ package dsl
 import (
 	"fmt"
 	"math/big"
+	"unicode/utf8"
 
 	"github.com/bora-workflow/bora/internal/value"
 	"go.yaml.in/yaml/v3"
@@ -19,7 +20,7 @@ const (
 // DirectWorkflowTaskSpec, ReverseWorkflowTaskSpec schemas).
 var (
 	taskCommonAttrs = []string{
-		"name", "version", "type", "description", "tags", "action", "workflow",
+		"description", "tags", "action", "workflow",
 		"input", "with-items", "publish", "publish-on-error", "target",
 		"keep-result", "safe-rerun",
 		"retry", "wait-before", "wait-after", "timeout", "pause-before", "concurrency", "fail-on",
@@ -36,7 +37,7 @@ func (p *parser) parseTask(w *Workflow, name string, key, n *yaml.Node) *Task {
 		return nil
 	}
 	t := &Task{Name: name, Pos: p.pos(key)}
-	if len(name) > maxTaskNameLen {
+	if utf8.RuneCountInString(name) > maxTaskNameLen {
 		p.errorf(key, "%s: a task name must not be longer than %d characters", where, maxTaskNameLen)
 	}
 	p.checkTaskKeys(n, where, w.Type)
@@ -108,7 +109,7 @@ func (p *parser) parseTask(w *Workflow, name string, key, n *yaml.Node) *Task {
 	case !hasAction && !hasWorkflow:
 		t.Action = "std.noop"
 	}
-	if t.Join.IsJoin() && len(name) > maxJoinTaskNameLen {
+	if t.Join.IsJoin() && utf8.RuneCountInString(name) > maxJoinTaskNameLen {
 		p.errorf(key, "%s: a join task name must not be longer than %d characters", where, maxJoinTaskNameLen)
 	}
 	return t
@@ -133,11 +134,13 @@ func (p *parser) checkTaskKeys(n *yaml.Node, where, wfType string) {
 	}
 	for _, e := range entries(n) {
 		switch {
-		case known[e.Name()]:
+		case known[e.Name()], e.Name() == "type", contains(injectedAttrs, e.Name()):
+			// Mistral sets a task's `type` to its workflow's type itself,
+			// overwriting whatever is written.
 		case isOther[e.Name()]:
 			p.errorf(e.Key, "%s: %q is only allowed in %s workflows, and this workflow is %s", where, e.Name(), otherType, wfType)
 		default:
-			p.errorf(e.Key, "%s: unknown attribute %q; allowed: %s", where, e.Name(), listAllowed(allowed))
+			p.errorf(e.Key, "%s: unknown attribute %q%s; allowed: %s", where, e.Name(), didYouMean(e.Name(), allowed), listAllowed(allowed))
 		}
 	}
 }

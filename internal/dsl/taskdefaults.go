@@ -17,7 +17,7 @@ func (p *parser) parseTaskDefaults(where string, n *yaml.Node) *TaskDefaults {
 	if _, ok := p.checkNonEmptyMap(n, what, p.value(n)); !ok {
 		return nil
 	}
-	p.checkKeys(n, what, taskDefaultsAttrs)
+	p.checkKeys(n, what, taskDefaultsAttrs, metaAttrs)
 	td := &TaskDefaults{Pos: p.pos(n)}
 	for _, e := range entries(n) {
 		v := p.value(e.Val)

@@ -15,7 +15,7 @@ var workbookItemNameRe = regexp.MustCompile(`^[-` + word[1:len(word)-1] + `]+$`)
 
 // parseWorkbook parses a workbook: name, description, tags, workflows, actions.
 func (p *parser) parseWorkbook(root *yaml.Node, doc *Document) {
-	p.checkKeys(root, "workbook", workbookAttrs)
+	p.checkKeys(root, "workbook", workbookAttrs, nil)
 	if lookup(root, "name") == nil {
 		p.errorf(root, "the workbook has no name; add `name: <workbook name>`")
 	}

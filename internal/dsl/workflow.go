@@ -12,7 +12,7 @@ import (
 // reject others (its schema merge drops additionalProperties: false), so
 // unknown ones are warnings here, not errors.
 var workflowAttrs = []string{
-	"name", "version", "type", "description", "tags", "input", "output",
+	"type", "description", "tags", "input", "output",
 	"output-on-error", "vars", "task-defaults", "tasks",
 }
 
@@ -131,12 +131,12 @@ func (p *parser) parseParams(n *yaml.Node, what string, v any) []Param {
 // warnUnknownKeys records a warning for every key not in known.
 func (p *parser) warnUnknownKeys(m *yaml.Node, where string, known []string) {
 	ok := make(map[string]bool, len(known))
-	for _, k := range known {
+	for _, k := range append(append([]string{}, known...), injectedAttrs...) {
 		ok[k] = true
 	}
 	for _, e := range entries(m) {
 		if !ok[e.Name()] {
-			p.warnf(e.Key, "%s: %s %q is ignored; known: %s", where, warnUnknownAttr, e.Name(), listAllowed(known))
+			p.warnf(e.Key, "%s: %s %q%s is ignored; known: %s", where, warnUnknownAttr, e.Name(), didYouMean(e.Name(), known), listAllowed(known))
 		}
 	}
 }

@@ -20,9 +20,11 @@ func (p *parser) loadYAML(src []byte) *yaml.Node {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
 		// Mistral's loader lets a plain scalar start with '@' (YAML
-		// reserves it); yaml.v3 does not. Quote such values and retry.
-		fixed, changed := quoteAtScalars(src)
-		if !changed || !strings.Contains(err.Error(), "cannot start any token") || yaml.Unmarshal(fixed, &doc) != nil {
+		// reserves it) and reads `*name` as text even when no anchor
+		// `&name` exists; yaml.v3 rejects both. Quote such values, retry.
+		fixed, changed := quoteIndicatorScalars(src)
+		retry := strings.Contains(err.Error(), "cannot start any token") || strings.Contains(err.Error(), "unknown anchor")
+		if !changed || !retry || yaml.Unmarshal(fixed, &doc) != nil {
 			p.addYAMLError(err)
 			return nil
 		}
@@ -62,17 +64,17 @@ func (p *parser) addYAMLError(err error) {
 // yamlLocateWindow bounds how many lines locateYAMLError tries.
 const yamlLocateWindow = 100
 
-// atScalarRe finds a value or list item starting with '@' on one line:
-// `key: @x` or `- @x`, up to a comment.
-var atScalarRe = regexp.MustCompile(`^(\s*(?:- +|[^\s#'"][^#'"]*?: +))(@[^#]*?)(\s+#.*)?$`)
+// indicatorScalarRe finds a value or list item starting with '@' or '*' on
+// one line: `key: @x`, `- *x`, up to a comment.
+var indicatorScalarRe = regexp.MustCompile(`^(\s*(?:- +|[^\s#'"][^#'"]*?: +))([@*][^#]*?)(\s+#.*)?$`)
 
-// quoteAtScalars single-quotes every plain scalar that starts with '@', so
-// yaml.v3 reads the same string PyYAML with Mistral's loader does.
-func quoteAtScalars(src []byte) ([]byte, bool) {
+// quoteIndicatorScalars single-quotes every plain scalar that starts with
+// '@' or '*', so yaml.v3 reads the string PyYAML with Mistral's loader does.
+func quoteIndicatorScalars(src []byte) ([]byte, bool) {
 	lines := strings.Split(string(src), "\n")
 	changed := false
 	for i, line := range lines {
-		m := atScalarRe.FindStringSubmatch(strings.TrimRight(line, "\r"))
+		m := indicatorScalarRe.FindStringSubmatch(strings.TrimRight(line, "\r"))
 		if m == nil {
 			continue
 		}
@@ -121,13 +123,27 @@ func (p *parser) firstColumn(line int) int {
 	return len(text) - len(strings.TrimLeft(text, " \t")) + 1
 }
 
-// rejectCollectionAnchors reports anchors on block mappings and lists.
-// Mistral's YAML loader reads `&name` as the start of a plain string, so an
-// anchored block there is a YAML error. An anchored flow collection on one
-// line (`&a [1, 2]`) is just text there; value() reads it so.
-func (p *parser) rejectCollectionAnchors(n *yaml.Node) {
+// checkLoadable reports what yaml.v3 accepts but PyYAML with Mistral's
+// loader rejects, so a document loads here exactly when it loads there:
+//   - an anchor on a block mapping or list (Mistral reads `&name` as the
+//     start of a plain string, and a block cannot follow it; an anchored
+//     flow collection on one line, `&a [1, 2]`, is just text, see value());
+//   - a mapping or list used as a mapping key, typically an unquoted
+//     `key: {{ expr }}`, which PyYAML reads as a mapping keyed by a mapping;
+//   - a plain `=`, YAML 1.1's "value" type, which PyYAML cannot construct.
+func (p *parser) checkLoadable(n *yaml.Node) {
 	if n == nil {
 		return
+	}
+	if n.Kind == yaml.ScalarNode && n.Value == "=" && n.Style == 0 {
+		p.errorf(n, "a plain `=` is not a valid value (YAML 1.1 reserves it); quote it: '='")
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i < len(n.Content); i += 2 {
+			if k := n.Content[i]; k.Kind == yaml.MappingNode || k.Kind == yaml.SequenceNode {
+				p.errorf(k, "a mapping key must be a plain value, not a mapping or list; if this is a Jinja expression, quote it: \"{{ ... }}\"")
+			}
+		}
 	}
 	if n.Anchor != "" && (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && n.Style&yaml.FlowStyle == 0 {
 		// Report where Mistral's loader fails: at the first entry of the
@@ -139,6 +155,6 @@ func (p *parser) rejectCollectionAnchors(n *yaml.Node) {
 		p.errorf(at, "YAML anchors are not supported: `&%s` on line %d is read as plain text, so this block cannot follow it", n.Anchor, n.Line)
 	}
 	for _, c := range n.Content {
-		p.rejectCollectionAnchors(c)
+		p.checkLoadable(c)
 	}
 }

@@ -245,6 +245,12 @@ func TestMachine(t *testing.T) {
 			notRunRun: []string{"t2"},
 		},
 		{
+			name: "inline params win over input; an input that is not a dict fails the task", file: "inline_params.yaml", state: S,
+			output: value.MapOf("got", "from inline",
+				"handled", "Wrong dynamic input for task: bad_input. Dict type is expected. Actual type: list. Actual value: [1, 2]"),
+			tasks: map[string]workflow.State{"t": S, "bad_input": E, "handled": S},
+		},
+		{
 			name: "on-complete runs after on-error", file: "on_complete.yaml", state: S,
 			output: value.MapOf("handled", true, "always", true),
 			tasks:  map[string]workflow.State{"t1": E, "handler": S, "always": S},

@@ -279,8 +279,8 @@ func (m *Machine) startTask(ctx context.Context, s *Step, t *dsl.Task, task *Tas
 	return nil
 }
 
-// actionInput merges the inline params under the task's input (the input
-// wins) and evaluates the result; a whole-expression input must give a dict.
+// actionInput evaluates the task's input and merges the inline params
+// into it; a whole-expression input must give a dict.
 func (m *Machine) actionInput(ctx context.Context, t *dsl.Task, view *value.Map, h host) (*value.Map, error) {
 	var input *value.Map
 	if t.Input != nil {
@@ -300,11 +300,9 @@ func (m *Machine) actionInput(ctx context.Context, t *dsl.Task, view *value.Map,
 		if err != nil {
 			return nil, fmt.Errorf("Failed to evaluate the inline parameters of task %q: %v", t.Name, err)
 		}
-		merged := inline.(*value.Map)
-		if input != nil {
-			merged.Update(input)
-		}
-		input = merged
+		// Mistral merges the inline params into the input (merge_dicts with
+		// overwrite), so on a conflict the inline value wins.
+		input = value.MergeDicts(input, inline.(*value.Map))
 	}
 	if input == nil {
 		input = value.NewMap(0)
