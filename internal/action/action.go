@@ -31,8 +31,22 @@ type Param struct {
 	HasDefault bool
 }
 
-// Func runs an action with its validated input (defaults filled in).
-type Func func(ctx context.Context, input *value.Map) Outcome
+// Func runs an action with its validated input (defaults filled in) and
+// the execution it runs for.
+type Func func(ctx context.Context, input *value.Map, ex ExecutionContext) Outcome
+
+// ExecutionContext tells an action where it runs: Mistral hands the same
+// facts to its actions (std.mistral_http sends them as headers so a
+// third party can complete the action later).
+type ExecutionContext struct {
+	WorkflowName        string `json:"workflow_name,omitempty"`
+	WorkflowExecutionID string `json:"workflow_execution_id,omitempty"`
+	TaskExecutionID     string `json:"task_execution_id,omitempty"`
+	ActionExecutionID   string `json:"action_execution_id,omitempty"`
+	// CallbackURL is where the action's result may be PUT; empty when the
+	// API's address is unknown.
+	CallbackURL string `json:"callback_url,omitempty"`
+}
 
 // Definition is a registered action.
 type Definition struct {
@@ -82,7 +96,7 @@ func (r *Registry) Names() []string {
 // input that does not match the parameters is a failed outcome, as in
 // Mistral, not a Go error: the task fails and its on-error clause may
 // handle it.
-func (r *Registry) Run(ctx context.Context, name string, input *value.Map) Outcome {
+func (r *Registry) Run(ctx context.Context, name string, input *value.Map, ex ExecutionContext) Outcome {
 	d, ok := r.defs[name]
 	if !ok {
 		return Outcome{Failed: true, Result: fmt.Sprintf("Failed to find action [action_name=%s]", name)}
@@ -91,7 +105,7 @@ func (r *Registry) Run(ctx context.Context, name string, input *value.Map) Outco
 	if err != nil {
 		return Outcome{Failed: true, Result: err.Error()}
 	}
-	return d.Run(ctx, full)
+	return d.Run(ctx, full, ex)
 }
 
 // CanInline reports whether the named action with this input may run
@@ -164,7 +178,8 @@ func Optional(name string, def any) Param { return Param{Name: name, Default: de
 // run the action without reading the database. It is the payload of the
 // work queue, so local and remote executors read the same JSON.
 type Invocation struct {
-	Action  string     `json:"action"`
-	Input   *value.Map `json:"input"`
-	Attempt int        `json:"attempt"`
+	Action    string           `json:"action"`
+	Input     *value.Map       `json:"input"`
+	Attempt   int              `json:"attempt"`
+	Execution ExecutionContext `json:"execution"`
 }

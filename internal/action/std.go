@@ -15,7 +15,7 @@ func Standard() *Registry {
 		&Definition{
 			Name:        "std.noop",
 			Description: "Does nothing and returns None.",
-			Run:         func(context.Context, *value.Map) Outcome { return Outcome{} },
+			Run:         func(context.Context, *value.Map, ExecutionContext) Outcome { return Outcome{} },
 			Inline:      always,
 		},
 		&Definition{
@@ -38,7 +38,7 @@ func Standard() *Registry {
 		&Definition{
 			Name:        "std.async_noop",
 			Description: "Returns no result: completed later through PUT /v2/action_executions/{id}.",
-			Run:         func(context.Context, *value.Map) Outcome { return Outcome{Async: true} },
+			Run:         func(context.Context, *value.Map, ExecutionContext) Outcome { return Outcome{Async: true} },
 			Inline:      always,
 		},
 	)
@@ -46,7 +46,7 @@ func Standard() *Registry {
 
 func always(*value.Map) bool { return true }
 
-func runEcho(ctx context.Context, input *value.Map) Outcome {
+func runEcho(ctx context.Context, input *value.Map, _ ExecutionContext) Outcome {
 	out, _ := input.Get("output")
 	d, _ := input.Get("delay")
 	if wait := seconds(d); wait > 0 {
@@ -61,7 +61,7 @@ func runEcho(ctx context.Context, input *value.Map) Outcome {
 	return Outcome{Result: out}
 }
 
-func runFail(_ context.Context, input *value.Map) Outcome {
+func runFail(_ context.Context, input *value.Map, _ ExecutionContext) Outcome {
 	data, _ := input.Get("error_data")
 	if data == nil || data == "" {
 		return Outcome{Failed: true, Result: "Fail action expected exception."}

@@ -40,7 +40,7 @@ func TestStandardActions(t *testing.T) {
 			if !tc.inline {
 				return // would sleep
 			}
-			got := reg.Run(context.Background(), tc.action, tc.input)
+			got := reg.Run(context.Background(), tc.action, tc.input, action.ExecutionContext{})
 			require.Equal(t, tc.want.Failed, got.Failed)
 			require.Equal(t, tc.want.Async, got.Async)
 			require.True(t, value.Equal(tc.want.Result, got.Result), "result %v", got.Result)
@@ -52,7 +52,7 @@ func TestEchoDelayHonoursCancellation(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	got := action.Standard().Run(ctx, "std.echo", value.MapOf("output", "x", "delay", int64(60)))
+	got := action.Standard().Run(ctx, "std.echo", value.MapOf("output", "x", "delay", int64(60)), action.ExecutionContext{})
 	require.True(t, got.Failed)
 	require.Contains(t, got.Result, "interrupted")
 }

@@ -66,6 +66,9 @@ type Options struct {
 	// takes; beyond it results are written as events for the next one, so
 	// a 10,000-task sequence does not become one giant transaction.
 	InlineBudget int
+	// CallbackBaseURL is the API's base URL (http://host:port) that
+	// actions are told to PUT their results to; empty when unknown.
+	CallbackBaseURL string
 	// PollInterval is how long an idle loop waits before looking again
 	// when nothing woke it.
 	PollInterval time.Duration

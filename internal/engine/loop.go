@@ -288,7 +288,7 @@ func (e *Engine) dispatch(ctx context.Context, st *txState, run *inlineRunner, s
 		}
 		act := ra.Action
 		if act.Target == "" && e.actions.CanInline(act.Name, act.Input) {
-			out := e.actions.Run(ctx, act.Name, act.Input)
+			out := e.actions.Run(ctx, act.Name, act.Input, e.executionContext(act))
 			if out.Async {
 				act.Async = true
 				continue // stays RUNNING until the API completes it
@@ -310,10 +310,24 @@ func (e *Engine) dispatch(ctx context.Context, st *txState, run *inlineRunner, s
 		}
 		st.workItems = append(st.workItems, &store.WorkItem{
 			ID: act.ID, ActionExecutionID: act.ID, ExecutionID: act.ExecutionID, Target: act.Target,
-			Payload: mustJSON(action.Invocation{Action: act.Name, Input: act.Input, Attempt: act.Attempt}),
+			Payload: mustJSON(action.Invocation{Action: act.Name, Input: act.Input, Attempt: act.Attempt, Execution: e.executionContext(act)}),
 			Attempt: act.Attempt,
 		})
 	}
+}
+
+// executionContext tells an action where it runs.
+func (e *Engine) executionContext(act *workflow.ActionExecution) action.ExecutionContext {
+	ec := action.ExecutionContext{
+		WorkflowName:        act.WorkflowName,
+		WorkflowExecutionID: act.ExecutionID,
+		TaskExecutionID:     act.TaskExecutionID,
+		ActionExecutionID:   act.ID,
+	}
+	if e.opts.CallbackBaseURL != "" {
+		ec.CallbackURL = e.opts.CallbackBaseURL + "/v2/action_executions/" + act.ID
+	}
+	return ec
 }
 
 func mustJSON(v any) []byte {

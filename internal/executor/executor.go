@@ -144,7 +144,7 @@ func (x *Executor) runItem(ctx context.Context, it *store.WorkItem) {
 	hbCtx, stopHeartbeat := context.WithCancel(ctx)
 	lost := make(chan struct{})
 	go x.heartbeat(hbCtx, it, lost)
-	out := x.actions.Run(ctx, p.Action, p.Input)
+	out := x.actions.Run(ctx, p.Action, p.Input, p.Execution)
 	stopHeartbeat()
 	select {
 	case <-lost:

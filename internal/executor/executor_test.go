@@ -41,7 +41,7 @@ type blocker struct {
 func (b *blocker) definition() *action.Definition {
 	return &action.Definition{
 		Name: "test.block",
-		Run: func(ctx context.Context, _ *value.Map) action.Outcome {
+		Run: func(ctx context.Context, _ *value.Map, _ action.ExecutionContext) action.Outcome {
 			b.runs.Add(1)
 			close(b.started)
 			<-b.release

@@ -96,7 +96,11 @@ func New(st store.Store, cfg Config) *Process {
 	}
 	eval := expression.New(expression.Options{})
 	reg := action.Standard()
-	eng := engine.New(st, reg, eval, engine.Options{Logger: cfg.Logger})
+	callback := ""
+	if cfg.Listen != "" && !strings.HasSuffix(cfg.Listen, ":0") {
+		callback = "http://" + cfg.Listen
+	}
+	eng := engine.New(st, reg, eval, engine.Options{Logger: cfg.Logger, CallbackBaseURL: callback})
 	p := &Process{Store: st, Engine: eng, Eval: eval, cfg: cfg}
 	p.Executor = executor.New(st, reg, eng, executor.Options{
 		Name: hostName(), Logger: cfg.Logger, Wake: eng.WorkAvailable(),
