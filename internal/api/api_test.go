@@ -13,7 +13,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/google/uuid"
+	"github.com/bora-workflow/bora/internal/id"
 	"github.com/stretchr/testify/require"
 
 	"github.com/bora-workflow/bora/internal/engine"
@@ -48,13 +48,13 @@ func (e *fakeEngine) StartExecution(ctx context.Context, req engine.StartRequest
 	if e.startErr != nil {
 		return nil, e.startErr
 	}
-	id := req.ID
-	if id == "" {
-		id = uuid.NewString()
+	exID := req.ID
+	if exID == "" {
+		exID = id.New()
 	}
 	ex := &workflow.Execution{
-		ID:           id,
-		WorkflowID:   uuid.NewString(),
+		ID:           exID,
+		WorkflowID:   id.New(),
 		WorkflowName: req.WorkflowIdentifier,
 		Description:  req.Description,
 		ProjectID:    workflow.DefaultProjectID,

@@ -130,7 +130,7 @@ type Queries interface {
 	WorkItemInsert(ctx context.Context, w *WorkItem) error
 	// WorkItemClaimMany leases up to Limit available work items of Target
 	// for Owner, oldest available_at first: each gets a fresh LeaseToken,
-	// LeaseExpiresAt = Now + Lease and Attempt+1. Items whose lease expired
+	// LeaseExpiresAt = Now + Lease and Claims+1. Items whose lease expired
 	// are available again.
 	WorkItemClaimMany(ctx context.Context, p WorkItemClaimParams) ([]*WorkItem, error)
 	// WorkItemHeartbeat extends a lease; ErrStale when the token no longer holds it.
@@ -140,7 +140,7 @@ type Queries interface {
 	// (the result must then be dropped) or the item is gone.
 	WorkItemDelete(ctx context.Context, id, leaseToken string) error
 	// WorkItemRelease hands a leased item back (graceful stop): lease
-	// cleared and the claim's Attempt undone, so it is available at once
+	// cleared and the claim's Claims count undone, so it is available at once
 	// (its available_at is already past); ErrStale when the token no longer holds it.
 	WorkItemRelease(ctx context.Context, id, leaseToken string) error
 }
@@ -246,10 +246,12 @@ type WorkItem struct {
 	Target            string // executor routing; "" is the default queue
 	Payload           []byte // JSON: everything needed to run without the database
 	AvailableAt       time.Time
-	// Attempt counts the claims: each WorkItemClaimMany adds one, so an
-	// executor that claims an item with Attempt > 1 knows an earlier run
-	// was lost (and must not rerun an action that is not safe-rerun).
-	Attempt        int
+	Attempt           int // the action execution's attempt this item runs
+	// Claims counts the leases taken: each WorkItemClaimMany adds one and
+	// WorkItemRelease takes it back, so an item claimed with Claims > 1
+	// had a lease expire before, and its action may have run already
+	// (which matters for an action that is not safe-rerun).
+	Claims         int
 	LeaseOwner     string // "" when not leased
 	LeaseToken     string // "" when not leased
 	LeaseExpiresAt *time.Time

@@ -22,3 +22,7 @@ func TestPostgres(t *testing.T) {
 func BenchmarkStep(b *testing.B) {
 	storetest.BenchmarkStep(b, storetest.OpenPostgres(b))
 }
+
+func BenchmarkStepParallel(b *testing.B) {
+	storetest.BenchmarkStepParallel(b, storetest.OpenPostgres(b))
+}

@@ -4,15 +4,16 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
-	"github.com/google/uuid"
+	"github.com/bora-workflow/bora/internal/id"
 
 	"github.com/bora-workflow/bora/internal/store"
 )
 
 const workItemColumns = `id, action_execution_id, execution_id, target, payload, available_at, attempt,
-	lease_owner, lease_token, lease_expires_at, created_at`
+	claims, lease_owner, lease_token, lease_expires_at, created_at`
 
 func scanWorkItem(s scanner) (*store.WorkItem, error) {
 	var w store.WorkItem
@@ -20,7 +21,7 @@ func scanWorkItem(s scanner) (*store.WorkItem, error) {
 	var owner, token *string
 	var expires *time.Time
 	if err := s.Scan(&w.ID, &w.ActionExecutionID, &w.ExecutionID, &w.Target, &w.Payload, &available,
-		&w.Attempt, &owner, &token, &expires, &created); err != nil {
+		&w.Attempt, &w.Claims, &owner, &token, &expires, &created); err != nil {
 		return nil, err
 	}
 	w.AvailableAt, w.CreatedAt = available.UTC(), created.UTC()
@@ -38,8 +39,8 @@ func (q *queries) WorkItemInsert(ctx context.Context, w *store.WorkItem) error {
 	w.AvailableAt = stamp(w.AvailableAt)
 	w.LeaseExpiresAt = stampPtr(w.LeaseExpiresAt)
 	_, err := q.db.Exec(ctx, `INSERT INTO work_items (`+workItemColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		w.ID, w.ActionExecutionID, w.ExecutionID, w.Target, w.Payload, w.AvailableAt, w.Attempt,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		w.ID, w.ActionExecutionID, w.ExecutionID, w.Target, w.Payload, w.AvailableAt, w.Attempt, w.Claims,
 		nullString(w.LeaseOwner), nullString(w.LeaseToken), w.LeaseExpiresAt, w.CreatedAt)
 	if err != nil {
 		return fmt.Errorf("insert work item %s: %w", w.ID, mapErr(err))
@@ -56,13 +57,13 @@ func (q *queries) WorkItemClaimMany(ctx context.Context, p store.WorkItemClaimPa
 		return nil, fmt.Errorf("claim work items: limit %d must be positive", p.Limit)
 	}
 	out, err := queryAll(ctx, q.db, scanWorkItem, `UPDATE work_items
-		SET lease_owner = $1, lease_token = $2, lease_expires_at = $3, attempt = attempt + 1
+		SET lease_owner = $1, lease_token = $2, lease_expires_at = $3, claims = claims + 1
 		WHERE id IN (SELECT id FROM work_items
 			WHERE target = $4 AND available_at <= $5 AND (lease_expires_at IS NULL OR lease_expires_at <= $5)
 			ORDER BY available_at, id LIMIT $6
 			FOR UPDATE SKIP LOCKED)
 		RETURNING `+workItemColumns,
-		p.Owner, uuid.NewString(), micro(p.Now.Add(p.Lease)), p.Target, micro(p.Now), p.Limit)
+		p.Owner, id.New(), micro(p.Now.Add(p.Lease)), p.Target, micro(p.Now), p.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("claim work items of target %q for %s: %w", p.Target, p.Owner, err)
 	}
@@ -71,19 +72,9 @@ func (q *queries) WorkItemClaimMany(ctx context.Context, p store.WorkItemClaimPa
 		if c := a.AvailableAt.Compare(b.AvailableAt); c != 0 {
 			return c
 		}
-		return cmpString(a.ID, b.ID)
+		return strings.Compare(a.ID, b.ID)
 	})
 	return out, nil
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // WorkItemHeartbeat implements store.Queries.
@@ -103,7 +94,7 @@ func (q *queries) WorkItemDelete(ctx context.Context, id, leaseToken string) err
 func (q *queries) WorkItemRelease(ctx context.Context, id, leaseToken string) error {
 	return q.leaseGuarded(ctx, "release", id, leaseToken,
 		`UPDATE work_items
-		SET lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, attempt = greatest(attempt - 1, 0)
+		SET lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, claims = greatest(claims - 1, 0)
 		WHERE id = $1 AND lease_token = $2`, id, leaseToken)
 }
 

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/google/uuid"
+	"github.com/bora-workflow/bora/internal/id"
 
 	"github.com/bora-workflow/bora/internal/store"
 )
@@ -36,7 +36,7 @@ func scanDefinition(s scanner) (*store.WorkflowDefinition, error) {
 // WorkflowDefinitionCreate implements store.Queries.
 func (q *queries) WorkflowDefinitionCreate(ctx context.Context, def *store.WorkflowDefinition) error {
 	if def.ID == "" {
-		def.ID = uuid.NewString()
+		def.ID = id.New()
 	}
 	def.CreatedAt, def.UpdatedAt = stamp(def.CreatedAt), stamp(def.UpdatedAt)
 	var enc encoder

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
+	"github.com/bora-workflow/bora/internal/id"
 
 	"github.com/bora-workflow/bora/internal/store"
 )
@@ -28,7 +28,7 @@ func scanEvent(s scanner) (*store.Event, error) {
 // EventInsert implements store.Queries.
 func (q *queries) EventInsert(ctx context.Context, ev *store.Event) error {
 	if ev.ID == "" {
-		ev.ID = uuid.NewString()
+		ev.ID = id.New()
 	}
 	ev.CreatedAt = stamp(ev.CreatedAt)
 	// An event with no time is due at once.

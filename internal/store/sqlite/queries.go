@@ -5,7 +5,8 @@ import (
 	"database/sql"
 )
 
-// querier is what *sql.DB and *sql.Tx share.
+// querier is what *sql.DB, *sql.Tx and their statement-caching wrappers
+// (cachedDB, cachedTx) share.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)

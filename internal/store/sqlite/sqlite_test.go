@@ -21,3 +21,7 @@ func TestSQLite(t *testing.T) {
 func BenchmarkStep(b *testing.B) {
 	storetest.BenchmarkStep(b, storetest.OpenSQLite(b))
 }
+
+func BenchmarkStepParallel(b *testing.B) {
+	storetest.BenchmarkStepParallel(b, storetest.OpenSQLite(b))
+}

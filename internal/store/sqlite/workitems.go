@@ -5,14 +5,15 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 
-	"github.com/google/uuid"
+	"github.com/bora-workflow/bora/internal/id"
 
 	"github.com/bora-workflow/bora/internal/store"
 )
 
 const workItemColumns = `id, action_execution_id, execution_id, target, payload, available_at, attempt,
-	lease_owner, lease_token, lease_expires_at, created_at`
+	claims, lease_owner, lease_token, lease_expires_at, created_at`
 
 func scanWorkItem(s scanner) (*store.WorkItem, error) {
 	var w store.WorkItem
@@ -20,7 +21,7 @@ func scanWorkItem(s scanner) (*store.WorkItem, error) {
 	var owner, token sql.NullString
 	var expires sql.NullInt64
 	if err := s.Scan(&w.ID, &w.ActionExecutionID, &w.ExecutionID, &w.Target, &w.Payload, &available,
-		&w.Attempt, &owner, &token, &expires, &created); err != nil {
+		&w.Attempt, &w.Claims, &owner, &token, &expires, &created); err != nil {
 		return nil, err
 	}
 	w.AvailableAt, w.CreatedAt = fromMicros(available), fromMicros(created)
@@ -38,8 +39,8 @@ func (q *queries) WorkItemInsert(ctx context.Context, w *store.WorkItem) error {
 	w.AvailableAt = stamp(w.AvailableAt)
 	w.LeaseExpiresAt = stampPtr(w.LeaseExpiresAt)
 	_, err := q.w.ExecContext(ctx, `INSERT INTO work_items (`+workItemColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		w.ID, w.ActionExecutionID, w.ExecutionID, w.Target, w.Payload, micros(w.AvailableAt), w.Attempt,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		w.ID, w.ActionExecutionID, w.ExecutionID, w.Target, w.Payload, micros(w.AvailableAt), w.Attempt, w.Claims,
 		nullString(w.LeaseOwner), nullString(w.LeaseToken), microsPtr(w.LeaseExpiresAt), micros(w.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("insert work item %s: %w", w.ID, mapErr(err))
@@ -55,12 +56,12 @@ func (q *queries) WorkItemClaimMany(ctx context.Context, p store.WorkItemClaimPa
 	}
 	now := micros(p.Now)
 	out, err := queryAll(ctx, q.w, scanWorkItem, `UPDATE work_items
-		SET lease_owner = ?, lease_token = ?, lease_expires_at = ?, attempt = attempt + 1
+		SET lease_owner = ?, lease_token = ?, lease_expires_at = ?, claims = claims + 1
 		WHERE id IN (SELECT id FROM work_items
 			WHERE target = ? AND available_at <= ? AND (lease_expires_at IS NULL OR lease_expires_at <= ?)
 			ORDER BY available_at, id LIMIT ?)
 		RETURNING `+workItemColumns,
-		p.Owner, uuid.NewString(), micros(p.Now.Add(p.Lease)), p.Target, now, now, p.Limit)
+		p.Owner, id.New(), micros(p.Now.Add(p.Lease)), p.Target, now, now, p.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("claim work items of target %q for %s: %w", p.Target, p.Owner, err)
 	}
@@ -69,19 +70,9 @@ func (q *queries) WorkItemClaimMany(ctx context.Context, p store.WorkItemClaimPa
 		if c := a.AvailableAt.Compare(b.AvailableAt); c != 0 {
 			return c
 		}
-		return cmpString(a.ID, b.ID)
+		return strings.Compare(a.ID, b.ID)
 	})
 	return out, nil
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // WorkItemHeartbeat implements store.Queries.
@@ -101,7 +92,7 @@ func (q *queries) WorkItemDelete(ctx context.Context, id, leaseToken string) err
 func (q *queries) WorkItemRelease(ctx context.Context, id, leaseToken string) error {
 	return q.leaseGuarded(ctx, "release", id, leaseToken,
 		`UPDATE work_items
-		SET lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, attempt = max(attempt - 1, 0)
+		SET lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, claims = max(claims - 1, 0)
 		WHERE id = ? AND lease_token = ?`, id, leaseToken)
 }
 

@@ -25,6 +25,7 @@ func Exercise(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ActionExecution", exerciseActions},
 		{"Event", exerciseEvents},
 		{"WorkItem", exerciseWorkItems},
+		{"Concurrency", exerciseConcurrency},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

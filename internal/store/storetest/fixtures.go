@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
+	"github.com/bora-workflow/bora/internal/id"
 	"github.com/stretchr/testify/require"
 
 	"github.com/bora-workflow/bora/internal/store"
@@ -21,8 +21,8 @@ var T0 = time.Date(2026, 1, 2, 3, 4, 5, 123456000, time.UTC)
 func Execution(t testing.TB, q store.Queries, mutate func(*workflow.Execution)) *workflow.Execution {
 	t.Helper()
 	ex := &workflow.Execution{
-		ID:           uuid.NewString(),
-		WorkflowID:   uuid.NewString(),
+		ID:           id.New(),
+		WorkflowID:   id.New(),
 		WorkflowName: "wf",
 		ProjectID:    workflow.DefaultProjectID,
 		State:        workflow.StateRunning,
@@ -44,7 +44,7 @@ func Execution(t testing.TB, q store.Queries, mutate func(*workflow.Execution)) 
 func Task(t testing.TB, q store.Queries, ex *workflow.Execution, mutate func(*workflow.Task)) *workflow.Task {
 	t.Helper()
 	task := &workflow.Task{
-		ID:                uuid.NewString(),
+		ID:                id.New(),
 		ExecutionID:       ex.ID,
 		RootExecutionID:   ex.RootExecutionID,
 		Name:              "task1",
@@ -71,7 +71,7 @@ func Task(t testing.TB, q store.Queries, ex *workflow.Execution, mutate func(*wo
 func ActionExecution(t testing.TB, q store.Queries, task *workflow.Task, mutate func(*workflow.ActionExecution)) *workflow.ActionExecution {
 	t.Helper()
 	a := &workflow.ActionExecution{
-		ID:                uuid.NewString(),
+		ID:                id.New(),
 		TaskExecutionID:   task.ID,
 		ExecutionID:       task.ExecutionID,
 		RootExecutionID:   task.RootExecutionID,
@@ -98,7 +98,7 @@ func ActionExecution(t testing.TB, q store.Queries, task *workflow.Task, mutate 
 func Event(t testing.TB, q store.Queries, ex *workflow.Execution, mutate func(*store.Event)) *store.Event {
 	t.Helper()
 	ev := &store.Event{
-		ID:          uuid.NewString(),
+		ID:          id.New(),
 		ExecutionID: ex.ID,
 		RootID:      ex.RootID(),
 		Kind:        store.EventStart,
@@ -123,6 +123,7 @@ func WorkItem(t testing.TB, q store.Queries, a *workflow.ActionExecution, mutate
 		ExecutionID:       a.ExecutionID,
 		Payload:           []byte(`{"action":"std.noop"}`),
 		AvailableAt:       T0,
+		Attempt:           a.Attempt,
 		CreatedAt:         T0,
 	}
 	if mutate != nil {

@@ -53,14 +53,30 @@ func PostgresURL(t testing.TB) string {
 }
 
 // OpenPostgres returns a migrated PostgreSQL store in a schema of its own
-// (bora_test_<random>), which is dropped when the test ends. The store
-// reaches its tables only through the DSN's search_path.
+// (see PostgresSchemaURL), closed when the test ends. The store reaches
+// its tables only through the DSN's search_path.
 func OpenPostgres(t testing.TB) store.Store {
+	t.Helper()
+	ctx := t.Context()
+	// Many tests run at once, and pgxpool's default (one connection per
+	// CPU) would exhaust max_connections on a big machine.
+	dsn := withParam(t, PostgresSchemaURL(t), "pool_max_conns", "4", false)
+	s, err := postgres.Open(ctx, dsn)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, s.Close()) })
+	require.NoError(t, s.Migrate(ctx))
+	return s
+}
+
+// PostgresSchemaURL creates an empty schema of its own (bora_test_<random>)
+// and returns a DSN whose search_path points at it, for tests that open
+// their own store or hand the DSN to another process (a bora server
+// started as a subprocess). The schema is dropped when the test ends.
+func PostgresSchemaURL(t testing.TB) string {
 	t.Helper()
 	ctx := t.Context()
 	dsn := PostgresURL(t)
 	schema := "bora_test_" + randomHex(t, 8)
-
 	admin, err := pgx.Connect(ctx, dsn)
 	require.NoError(t, err)
 	_, err = admin.Exec(ctx, "CREATE SCHEMA "+schema)
@@ -75,24 +91,27 @@ func OpenPostgres(t testing.TB) store.Store {
 		_, err = admin.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
 		require.NoError(t, err)
 	})
-
-	s, err := postgres.Open(ctx, withSearchPath(t, dsn, schema))
-	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, s.Close()) })
-	require.NoError(t, s.Migrate(ctx))
-	return s
+	return withParam(t, dsn, "search_path", schema, true)
 }
 
-// withSearchPath adds search_path to a URL or keyword/value DSN.
-func withSearchPath(t testing.TB, dsn, schema string) string {
+// withParam sets a run-time parameter in a URL or keyword/value DSN,
+// replacing one already there only when replace is set.
+func withParam(t testing.TB, dsn, key, value string, replace bool) string {
 	t.Helper()
 	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
-		return dsn + " search_path=" + schema
+		if !replace && strings.Contains(dsn, key+"=") {
+			return dsn
+		}
+		// A later keyword wins in libpq's keyword/value format.
+		return dsn + " " + key + "=" + value
 	}
 	u, err := url.Parse(dsn)
 	require.NoError(t, err)
 	q := u.Query()
-	q.Set("search_path", schema)
+	if !replace && q.Has(key) {
+		return dsn
+	}
+	q.Set(key, value)
 	u.RawQuery = q.Encode()
 	return u.String()
 }

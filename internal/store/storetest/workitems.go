@@ -32,7 +32,7 @@ func exerciseWorkItems(t *testing.T, open Opener) {
 	leaf(t, "ClaimLeases", open, func(t *testing.T, s store.Store) {
 		ex := Execution(t, s, nil)
 		task := Task(t, s, ex, nil)
-		w := WorkItem(t, s, ActionExecution(t, s, task, nil), nil)
+		w := WorkItem(t, s, ActionExecution(t, s, task, nil), func(w *store.WorkItem) { w.Attempt = 2 })
 
 		got := claim(t, s, "", "exec-1", T0, 10)
 		require.Len(t, got, 1)
@@ -45,7 +45,8 @@ func exerciseWorkItems(t *testing.T, open Opener) {
 		require.NotEmpty(t, item.LeaseToken)
 		require.NotNil(t, item.LeaseExpiresAt)
 		require.Equal(t, T0.Add(30*time.Second), *item.LeaseExpiresAt)
-		require.Equal(t, 1, item.Attempt)
+		require.Equal(t, 1, item.Claims)
+		require.Equal(t, 2, item.Attempt, "the action's attempt is the inserter's")
 
 		require.Empty(t, claim(t, s, "", "exec-2", T0.Add(29*time.Second), 10), "leased")
 	})
@@ -96,7 +97,7 @@ func exerciseWorkItems(t *testing.T, open Opener) {
 		require.Equal(t, w.ID, second[0].ID)
 		require.NotEqual(t, oldToken, second[0].LeaseToken)
 		require.Equal(t, "exec-2", second[0].LeaseOwner)
-		require.Equal(t, 2, second[0].Attempt, "the second claim tells the executor a run was lost")
+		require.Equal(t, 2, second[0].Claims, "the second claim tells the executor a run may have been lost")
 
 		require.ErrorIs(t, s.WorkItemHeartbeat(ctx, store.WorkItemHeartbeatParams{
 			ID: w.ID, LeaseToken: oldToken, Now: T0.Add(51 * time.Second), Lease: 30 * time.Second,
@@ -124,7 +125,7 @@ func exerciseWorkItems(t *testing.T, open Opener) {
 
 		again := claim(t, s, "", "exec-2", T0.Add(time.Second), 10)
 		require.Len(t, again, 1, "a released item is available at once")
-		require.Equal(t, 1, again[0].Attempt, "the release undid the claim's attempt")
+		require.Equal(t, 1, again[0].Claims, "the release undid the claim")
 		require.NotEqual(t, first[0].LeaseToken, again[0].LeaseToken)
 	})
 

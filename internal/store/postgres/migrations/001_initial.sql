@@ -131,6 +131,7 @@ CREATE TABLE work_items (
     payload             BYTEA,
     available_at        TIMESTAMPTZ NOT NULL,
     attempt             INTEGER NOT NULL DEFAULT 0,
+    claims              INTEGER NOT NULL DEFAULT 0,
     lease_owner         TEXT,
     lease_token         TEXT,
     lease_expires_at    TIMESTAMPTZ,

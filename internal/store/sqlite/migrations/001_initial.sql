@@ -129,6 +129,7 @@ CREATE TABLE work_items (
     payload             BLOB,
     available_at        INTEGER NOT NULL,
     attempt             INTEGER NOT NULL DEFAULT 0,
+    claims              INTEGER NOT NULL DEFAULT 0,
     lease_owner         TEXT,
     lease_token         TEXT,
     lease_expires_at    INTEGER,
