@@ -13,6 +13,11 @@ import (
 // applies, minus any transition back to t itself. Publishing always comes
 // from the task's own clause — Mistral ignores publish in task-defaults.
 func (w *Workflow) EffectiveOnClauses(t *Task) (onSuccess, onError, onComplete *OnClause) {
+	if w.index != nil {
+		if c, ok := w.index.clauses[t]; ok {
+			return c[0], c[1], c[2]
+		}
+	}
 	var defs TaskDefaults
 	if w.TaskDefaults != nil {
 		defs = *w.TaskDefaults
@@ -60,6 +65,13 @@ func (w *Workflow) outboundTransitions(t *Task) []Transition {
 // on-* clause, guarded or not, task-defaults included) to the task named
 // name. Joins wait for that many; Mistral counts the same way.
 func (w *Workflow) InboundCount(name string) int {
+	if w.index != nil {
+		return w.index.inbound[name]
+	}
+	return w.countInbound(name)
+}
+
+func (w *Workflow) countInbound(name string) int {
 	n := 0
 	for _, t := range w.Tasks {
 		for _, tr := range w.outboundTransitions(t) {
@@ -150,4 +162,32 @@ func (p *parser) checkRequires(w *Workflow) {
 			}
 		}
 	}
+}
+
+// workflowIndex is the precomputed part of a workflow's graph.
+type workflowIndex struct {
+	clauses map[*Task][3]*OnClause
+	inbound map[string]int
+}
+
+// buildIndex computes the index; Parse calls it once the workflow is final.
+func (w *Workflow) buildIndex() {
+	idx := &workflowIndex{clauses: make(map[*Task][3]*OnClause, len(w.Tasks)), inbound: map[string]int{}}
+	for _, t := range w.Tasks {
+		s, e, c := w.EffectiveOnClauses(t)
+		idx.clauses[t] = [3]*OnClause{s, e, c}
+		seen := map[string]bool{}
+		for _, cl := range []*OnClause{e, s, c} {
+			if cl == nil {
+				continue
+			}
+			for _, tr := range cl.Next {
+				if !seen[tr.Target] {
+					seen[tr.Target] = true
+					idx.inbound[tr.Target]++
+				}
+			}
+		}
+	}
+	w.index = idx
 }

@@ -50,6 +50,9 @@ func Parse(file string, src []byte, opts Options) (*Document, error) {
 	}
 	doc.Warnings = p.warns
 	doc.Warnings.sortByPosition()
+	for _, wf := range doc.Workflows {
+		wf.buildIndex()
+	}
 	return doc, nil
 }
 

@@ -51,6 +51,10 @@ type Workflow struct {
 	TaskDefaults  *TaskDefaults
 	Tasks         []*Task          // in document order
 	TaskByName    map[string]*Task // the same tasks by name
+	// index holds what the engine asks on every step (effective clauses,
+	// inbound counts), computed once by Parse: a spec is read-only after
+	// Parse, so it is shared by every execution without locks.
+	index *workflowIndex
 	// Definition is this workflow's YAML as Mistral stores and returns it in
 	// "definition": the whole text for a one-workflow list, the workflow
 	// re-dumped after the version for a multi-workflow list, the lines cut

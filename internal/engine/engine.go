@@ -94,7 +94,8 @@ type Engine struct {
 	now     func() time.Time
 	opts    Options
 
-	specs specCache
+	specs    specCache // by execution id
+	defSpecs specCache // by definition id and update time
 
 	// wakeEvents and wakeWork are in-process hints that new events or
 	// work items were committed; pollers fall back to polling without them.
@@ -128,6 +129,7 @@ func New(st store.Store, reg *action.Registry, eval *expression.Evaluator, opts 
 		now:        opts.Now,
 		opts:       opts,
 		specs:      specCache{m: map[string]*dsl.Workflow{}},
+		defSpecs:   specCache{m: map[string]*dsl.Workflow{}},
 		wakeEvents: make(chan struct{}, 1),
 		wakeWork:   make(chan struct{}, 1),
 	}
@@ -206,6 +208,21 @@ func (e *Engine) specFor(ctx context.Context, q store.Queries, ex *workflow.Exec
 		return nil, fmt.Errorf("parse workflow %s of execution %s: %w", ex.WorkflowName, ex.ID, err)
 	}
 	e.specs.put(ex.ID, wf)
+	return wf, nil
+}
+
+// definitionSpec returns the parsed spec of a stored definition; the key
+// includes the update time, so an updated definition is parsed again.
+func (e *Engine) definitionSpec(def *store.WorkflowDefinition) (*dsl.Workflow, error) {
+	key := def.ID + "@" + def.UpdatedAt.UTC().Format(time.RFC3339Nano)
+	if wf := e.defSpecs.get(key); wf != nil {
+		return wf, nil
+	}
+	wf, err := e.ParseWorkflow(def.Name, def.Definition)
+	if err != nil {
+		return nil, fmt.Errorf("parse stored workflow %s: %w", def.Name, err)
+	}
+	e.defSpecs.put(key, wf)
 	return wf, nil
 }
 

@@ -31,6 +31,20 @@ type bundle struct {
 	eng   *engine.Engine
 }
 
+// defineTB stores the workflows of a document (for tests and benchmarks).
+func defineTB(tb testing.TB, b *bundle, yaml string) {
+	tb.Helper()
+	eval := expression.New(expression.Options{})
+	for _, name := range workflowNames(yaml) {
+		_, err := engine.ParseWorkflow(eval, name, yaml)
+		require.NoError(tb, err)
+		now := time.Now().UTC()
+		require.NoError(tb, b.store.WorkflowDefinitionCreate(tb.Context(), &store.WorkflowDefinition{
+			ID: id.New(), Name: name, Definition: yaml, Scope: "private", CreatedAt: now, UpdatedAt: now,
+		}))
+	}
+}
+
 func setup(t *testing.T, open func(testing.TB) store.Store, opts engine.Options) *bundle {
 	t.Helper()
 	st := open(t)
@@ -40,15 +54,7 @@ func setup(t *testing.T, open func(testing.TB) store.Store, opts engine.Options)
 
 func (b *bundle) define(yaml string) {
 	b.t.Helper()
-	eval := expression.New(expression.Options{})
-	for _, name := range workflowNames(yaml) {
-		_, err := engine.ParseWorkflow(eval, name, yaml)
-		require.NoError(b.t, err)
-		now := time.Now().UTC()
-		require.NoError(b.t, b.store.WorkflowDefinitionCreate(b.t.Context(), &store.WorkflowDefinition{
-			ID: id.New(), Name: name, Definition: yaml, Scope: "private", CreatedAt: now, UpdatedAt: now,
-		}))
-	}
+	defineTB(b.t, b, yaml)
 }
 
 // workflowNames lists the top-level keys of a workflow document.

@@ -36,9 +36,9 @@ func (e *Engine) startExecution(ctx context.Context, req StartRequest, deferStar
 		if err != nil {
 			return fmt.Errorf("workflow %q in namespace %q: %w", req.WorkflowIdentifier, req.WorkflowNamespace, err)
 		}
-		spec, err := e.ParseWorkflow(def.Name, def.Definition)
+		spec, err := e.definitionSpec(def)
 		if err != nil {
-			return fmt.Errorf("parse stored workflow %s: %w", def.Name, err)
+			return err
 		}
 		input, err := workflow.PrepareInput(spec, req.Input)
 		if err != nil {
@@ -52,6 +52,7 @@ func (e *Engine) startExecution(ctx context.Context, req StartRequest, deferStar
 		ex = workflow.NewExecution(exID, spec, def.ID, def.Namespace, input, req.Params)
 		ex.Description = req.Description
 		ex.Spec = def.Definition
+		e.specs.put(ex.ID, spec)
 		ex.CreatedAt, ex.UpdatedAt = now, now
 		if err := tx.ExecutionInsert(ctx, ex); err != nil {
 			return fmt.Errorf("insert execution: %w", err)

@@ -30,6 +30,10 @@ type txState struct {
 	newAction   map[string]bool
 	dirtyAction map[string]bool
 
+	// waiting remembers WaitingTask answers by execution and name (nil
+	// included): a join is looked up once per transaction, not per arrival.
+	waiting map[string]*workflow.Task
+
 	workItems []*store.WorkItem
 	events    []*store.Event
 }
@@ -45,6 +49,7 @@ func newTxState(tx store.Tx) *txState {
 		actions:        map[string]*workflow.ActionExecution{},
 		newAction:      map[string]bool{},
 		dirtyAction:    map[string]bool{},
+		waiting:        map[string]*workflow.Task{},
 	}
 }
 
@@ -78,6 +83,9 @@ func (s *txState) absorb(step *workflow.Step) {
 		s.dirtyExecution[step.Execution.ID] = true
 	}
 	for _, t := range step.NewTasks {
+		if t.State == workflow.StateWaiting {
+			s.waiting[t.ExecutionID+"/"+t.Name] = t
+		}
 		s.tasks[t.ID] = t
 		s.newTask[t.ID] = true
 		s.taskOrder = append(s.taskOrder, t)
@@ -122,19 +130,26 @@ func (s *txState) TaskByName(ctx context.Context, executionID, name string) (*wo
 	return s.cachedOrNil(s.tx.TaskGetByName(ctx, store.TaskGetByNameParams{ExecutionID: executionID, Name: name}))
 }
 
-// WaitingTask implements workflow.Reader.
+// WaitingTask implements workflow.Reader. Within a transaction the answer
+// is remembered: a join task leaves WAITING only through this cache's own
+// rows, so a remembered task that moved on means none is waiting.
 func (s *txState) WaitingTask(ctx context.Context, executionID, name string) (*workflow.Task, error) {
-	for i := len(s.taskOrder) - 1; i >= 0; i-- {
-		t := s.taskOrder[i]
-		if t.ExecutionID == executionID && t.Name == name && t.State == workflow.StateWaiting {
-			return t, nil
+	key := executionID + "/" + name
+	if t, ok := s.waiting[key]; ok {
+		if t == nil || t.State != workflow.StateWaiting {
+			return nil, nil
 		}
+		return t, nil
 	}
 	t, err := s.cachedOrNil(s.tx.TaskGetByName(ctx, store.TaskGetByNameParams{
 		ExecutionID: executionID, Name: name, State: workflow.StateWaiting,
 	}))
-	if err != nil || t == nil || t.State != workflow.StateWaiting {
-		return nil, err // the cached copy may have moved on in this transaction
+	if err != nil {
+		return nil, err
+	}
+	s.waiting[key] = t
+	if t == nil || t.State != workflow.StateWaiting {
+		return nil, nil
 	}
 	return t, nil
 }

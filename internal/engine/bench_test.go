@@ -1,0 +1,73 @@
+package engine_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/bora-workflow/bora/internal/action"
+	"github.com/bora-workflow/bora/internal/engine"
+	"github.com/bora-workflow/bora/internal/expression"
+	"github.com/bora-workflow/bora/internal/store"
+	"github.com/bora-workflow/bora/internal/store/storetest"
+	"github.com/bora-workflow/bora/internal/workflow"
+)
+
+func parYAML(n int, join bool) string {
+	var sb strings.Builder
+	sb.WriteString("version: '2.0'\npar:\n  tasks:\n    start:\n      on-success:\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&sb, "        - p%d\n", i)
+	}
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&sb, "    p%d:\n      action: std.noop\n", i)
+		if join {
+			sb.WriteString("      on-success: done\n")
+		}
+	}
+	if join {
+		sb.WriteString("    done:\n      join: all\n")
+	}
+	return sb.String()
+}
+
+// BenchmarkWorkflow runs whole workflows through the engine on SQLite
+// (and PostgreSQL when BORA_TEST_DATABASE_URL is set) and reports tasks/s.
+func BenchmarkWorkflow(b *testing.B) {
+	shapes := []struct {
+		name, yaml, wf string
+		tasks          int
+	}{
+		{"seq_1000", seqYAML(1000, "std.noop"), "seq", 1000},
+		{"par_1000", parYAML(1000, false), "par", 1001},
+		{"join_1000", parYAML(1000, true), "par", 1002},
+	}
+	for drv, open := range map[string]func(testing.TB) store.Store{"sqlite": storetest.OpenSQLite, "postgres": storetest.OpenPostgres} {
+		for _, sh := range shapes {
+			b.Run(drv+"/"+sh.name, func(b *testing.B) {
+				st := open(b)
+				eng := engine.New(st, action.Standard(), expression.New(expression.Options{}), engine.Options{})
+				bb := &bundle{store: st, eng: eng}
+				defineTB(b, bb, sh.yaml)
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					ex, err := eng.StartExecution(b.Context(), engine.StartRequest{WorkflowIdentifier: sh.wf})
+					require.NoError(b, err)
+					for {
+						n, err := eng.ProcessOnce(b.Context())
+						require.NoError(b, err)
+						if n == 0 {
+							break
+						}
+					}
+					got, err := st.ExecutionGet(b.Context(), ex.ID)
+					require.NoError(b, err)
+					require.Equal(b, workflow.StateSuccess, got.State)
+				}
+				b.ReportMetric(float64(sh.tasks*b.N)/b.Elapsed().Seconds(), "tasks/s")
+			})
+		}
+	}
+}
