@@ -199,6 +199,8 @@ type ActionExecution struct {
 	// Attempt increases each time the action is (re)started; a result is
 	// accepted only for the attempt that is running.
 	Attempt int
+	// Index is the item of a with-items task this action runs (0 otherwise).
+	Index int
 
 	Version       int64
 	CreatedAt     time.Time

@@ -11,7 +11,7 @@ import (
 
 const actionColumns = `id, task_execution_id, execution_id, root_execution_id, workflow_name,
 	workflow_namespace, task_name, name, description, project_id, state, state_info, input, result,
-	accepted, async, target, safe_rerun, attempt, version, created_at, updated_at, last_heartbeat`
+	accepted, async, target, safe_rerun, attempt, item_index, version, created_at, updated_at, last_heartbeat`
 
 var actionList = listSpec{
 	table:      "action_executions",
@@ -30,7 +30,7 @@ func scanAction(s scanner) (*workflow.ActionExecution, error) {
 	var heartbeat *time.Time
 	if err := s.Scan(&a.ID, &a.TaskExecutionID, &a.ExecutionID, &a.RootExecutionID, &a.WorkflowName,
 		&a.WorkflowNamespace, &a.TaskName, &a.Name, &a.Description, &a.ProjectID, &a.State, &stateInfo,
-		&input, &result, &a.Accepted, &a.Async, &a.Target, &a.SafeRerun, &a.Attempt, &a.Version,
+		&input, &result, &a.Accepted, &a.Async, &a.Target, &a.SafeRerun, &a.Attempt, &a.Index, &a.Version,
 		&created, &updated, &heartbeat); err != nil {
 		return nil, err
 	}
@@ -54,12 +54,12 @@ func (q *queries) ActionExecutionInsert(ctx context.Context, a *workflow.ActionE
 	args := []any{a.ID, a.TaskExecutionID, a.ExecutionID, a.RootExecutionID, a.WorkflowName,
 		a.WorkflowNamespace, a.TaskName, a.Name, a.Description, a.ProjectID, string(a.State),
 		nullString(a.StateInfo), enc.mapValue(a.Input), enc.value(a.Result), a.Accepted, a.Async, a.Target,
-		a.SafeRerun, a.Attempt, a.Version, a.CreatedAt, a.UpdatedAt, a.LastHeartbeat}
+		a.SafeRerun, a.Attempt, a.Index, a.Version, a.CreatedAt, a.UpdatedAt, a.LastHeartbeat}
 	if enc.err != nil {
 		return fmt.Errorf("insert action execution %s: %w", a.ID, enc.err)
 	}
 	_, err := q.db.Exec(ctx, `INSERT INTO action_executions (`+actionColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`, args...)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`, args...)
 	if err != nil {
 		return fmt.Errorf("insert action execution %s: %w", a.ID, mapErr(err))
 	}

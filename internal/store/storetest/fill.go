@@ -49,7 +49,7 @@ var (
 	taskFixed = []string{"ID", "ExecutionID", "RootExecutionID", "Name", "Type", "WorkflowName",
 		"WorkflowID", "WorkflowNamespace", "ProjectID", "CreatedAt"}
 	actionFixed = []string{"ID", "TaskExecutionID", "ExecutionID", "RootExecutionID", "WorkflowName",
-		"WorkflowNamespace", "TaskName", "Name", "ProjectID", "CreatedAt"}
+		"WorkflowNamespace", "TaskName", "Name", "ProjectID", "Index", "CreatedAt"}
 )
 
 var (

@@ -99,6 +99,7 @@ CREATE TABLE action_executions (
     target             TEXT NOT NULL DEFAULT '',
     safe_rerun         BOOLEAN NOT NULL DEFAULT FALSE,
     attempt            INTEGER NOT NULL DEFAULT 0,
+    item_index         INTEGER NOT NULL DEFAULT 0,
     version            BIGINT NOT NULL,
     created_at         TIMESTAMPTZ NOT NULL,
     updated_at         TIMESTAMPTZ NOT NULL,

@@ -97,6 +97,7 @@ CREATE TABLE action_executions (
     target             TEXT NOT NULL DEFAULT '',
     safe_rerun         INTEGER NOT NULL DEFAULT 0,
     attempt            INTEGER NOT NULL DEFAULT 0,
+    item_index         INTEGER NOT NULL DEFAULT 0,
     version            INTEGER NOT NULL,
     created_at         INTEGER NOT NULL,
     updated_at         INTEGER NOT NULL,
