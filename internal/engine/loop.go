@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/bora-workflow/bora/internal/action"
-	"github.com/bora-workflow/bora/internal/id"
 	"github.com/bora-workflow/bora/internal/store"
 	"github.com/bora-workflow/bora/internal/workflow"
 )
@@ -195,8 +194,8 @@ func (e *Engine) applyResultNow(ctx context.Context, tx store.Tx, act *workflow.
 	st := newTxState(tx)
 	st.actions[act.ID] = act
 	st.dirtyAction[act.ID] = true
-	run := &inlineRunner{budget: startInlineBudget, pending: []*workflow.ActionExecution{act}}
-	if err := e.absorb(ctx, st, run, &workflow.Step{}); err != nil {
+	run := &inlineRunner{budget: startInlineBudget, pending: []followUp{{action: act}}}
+	if err := e.absorb(ctx, st, run, nil); err != nil {
 		return fmt.Errorf("apply result of action %s: %w", act.ID, err)
 	}
 	act.UpdatedAt = e.now()
@@ -232,6 +231,12 @@ func (e *Engine) applyEvent(ctx context.Context, st *txState, run *inlineRunner,
 		if err != nil {
 			return err
 		}
+	case store.EventTimer:
+		var p timerPayload
+		if err := json.Unmarshal(ev.Payload, &p); err != nil {
+			return fmt.Errorf("decode payload: %w", err)
+		}
+		step, err = e.machine.ApplyTimer(ctx, ex, spec, workflow.Timer{TaskID: p.TaskID, Kind: p.Kind, Attempt: p.Attempt}, st)
 	default:
 		return fmt.Errorf("unknown event kind %q", ev.Kind)
 	}
@@ -245,75 +250,9 @@ func resultOf(act *workflow.ActionExecution) workflow.ActionResult {
 	return workflow.ActionResult{ActionExecutionID: act.ID, State: act.State, Result: act.Result, StateInfo: act.StateInfo}
 }
 
-// inlineRunner is the queue of inline action results waiting to be
-// applied in this transaction, and the budget left for them.
-type inlineRunner struct {
-	budget  int
-	pending []*workflow.ActionExecution
-}
-
-// absorb takes a step into the transaction and follows its commands:
-// inline actions run now and their results are applied in turn (a queue,
-// not recursion, so a long sequence does not grow the stack); other
-// actions become work items.
-func (e *Engine) absorb(ctx context.Context, st *txState, run *inlineRunner, step *workflow.Step) error {
-	st.absorb(step)
-	e.dispatch(ctx, st, run, step)
-	for len(run.pending) > 0 {
-		act := run.pending[0]
-		run.pending = run.pending[1:]
-		ex, err := st.execution(ctx, act.ExecutionID)
-		if err != nil {
-			return err
-		}
-		spec, err := e.specFor(ctx, st.tx, ex)
-		if err != nil {
-			return err
-		}
-		next, err := e.machine.ApplyActionResult(ctx, ex, spec, act, resultOf(act), st)
-		if err != nil {
-			return fmt.Errorf("apply inline result of action %s: %w", act.ID, err)
-		}
-		st.absorb(next)
-		e.dispatch(ctx, st, run, next)
-	}
-	return nil
-}
-
-func (e *Engine) dispatch(ctx context.Context, st *txState, run *inlineRunner, step *workflow.Step) {
-	for _, c := range step.Commands {
-		ra, ok := c.(workflow.RunAction)
-		if !ok {
-			continue
-		}
-		act := ra.Action
-		if act.Target == "" && e.actions.CanInline(act.Name, act.Input) {
-			out := e.actions.Run(ctx, act.Name, act.Input, e.executionContext(act))
-			if out.Async {
-				act.Async = true
-				continue // stays RUNNING until the API completes it
-			}
-			c := completionOf(act.ID, act.Attempt, out)
-			act.State, act.Result = c.State, c.Result
-			if run.budget > 0 {
-				run.budget--
-				run.pending = append(run.pending, act)
-				continue
-			}
-			// Over budget: the result waits as an event for the next transaction.
-			st.dirtyAction[act.ID] = true
-			st.events = append(st.events, &store.Event{
-				ID: id.New(), ExecutionID: act.ExecutionID, RootID: rootOf(act), Kind: store.EventActionResult,
-				Payload: mustJSON(actionResultPayload{ActionExecutionID: act.ID}),
-			})
-			continue
-		}
-		st.workItems = append(st.workItems, &store.WorkItem{
-			ID: act.ID, ActionExecutionID: act.ID, ExecutionID: act.ExecutionID, Target: act.Target,
-			Payload: mustJSON(action.Invocation{Action: act.Name, Input: act.Input, Attempt: act.Attempt, Execution: e.executionContext(act)}),
-			Attempt: act.Attempt,
-		})
-	}
+// actionInvocation is the work item payload for an action.
+func actionInvocation(act *workflow.ActionExecution, ec action.ExecutionContext) action.Invocation {
+	return action.Invocation{Action: act.Name, Input: act.Input, Attempt: act.Attempt, Execution: ec}
 }
 
 // executionContext tells an action where it runs.

@@ -18,6 +18,7 @@ type txState struct {
 	tx store.Tx
 
 	executions     map[string]*workflow.Execution
+	newExecutions  []*workflow.Execution // sub-workflows started in this transaction
 	dirtyExecution map[string]bool
 
 	tasks     map[string]*workflow.Task
@@ -181,6 +182,29 @@ func (s *txState) WaitingTasks(ctx context.Context, executionID string) ([]*work
 	return out, nil
 }
 
+// TaskActions implements workflow.Reader.
+func (s *txState) TaskActions(ctx context.Context, taskID string) ([]*workflow.ActionExecution, error) {
+	stored, err := s.tx.ActionExecutionList(ctx, store.ActionExecutionListParams{TaskExecutionID: taskID})
+	if err != nil {
+		return nil, fmt.Errorf("list actions of task %s: %w", taskID, err)
+	}
+	out := make([]*workflow.ActionExecution, 0, len(stored))
+	seen := make(map[string]bool, len(stored))
+	for _, a := range stored {
+		if c, ok := s.actions[a.ID]; ok {
+			a = c
+		}
+		seen[a.ID] = true
+		out = append(out, a)
+	}
+	for _, a := range s.actionOrder {
+		if !seen[a.ID] && a.TaskExecutionID == taskID {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
 // cachedOrNil turns not-found into nil and prefers the cached copy of a
 // row this transaction already holds.
 func (s *txState) cachedOrNil(t *workflow.Task, err error) (*workflow.Task, error) {
@@ -200,6 +224,14 @@ func (s *txState) cachedOrNil(t *workflow.Task, err error) (*workflow.Task, erro
 // flush writes every changed row once, stamping times from now.
 func (s *txState) flush(ctx context.Context, e *Engine) error {
 	now := e.now()
+	newExecution := make(map[string]bool, len(s.newExecutions))
+	for _, ex := range s.newExecutions {
+		newExecution[ex.ID] = true
+		ex.UpdatedAt = now
+		if err := s.tx.ExecutionInsert(ctx, ex); err != nil {
+			return fmt.Errorf("insert sub-workflow execution %s: %w", ex.ID, err)
+		}
+	}
 	for _, t := range s.taskOrder {
 		stampTask(t, now)
 		if err := s.tx.TaskInsert(ctx, t); err != nil {
@@ -233,6 +265,9 @@ func (s *txState) flush(ctx context.Context, e *Engine) error {
 		}
 	}
 	for id := range s.dirtyExecution {
+		if newExecution[id] {
+			continue
+		}
 		ex := s.executions[id]
 		ex.UpdatedAt = now
 		if err := s.tx.ExecutionUpdate(ctx, ex); err != nil {
@@ -246,7 +281,10 @@ func (s *txState) flush(ctx context.Context, e *Engine) error {
 		}
 	}
 	for _, ev := range s.events {
-		ev.AvailableAt, ev.CreatedAt = now, now
+		if ev.AvailableAt.IsZero() {
+			ev.AvailableAt = now
+		}
+		ev.CreatedAt = now
 		if err := s.tx.EventInsert(ctx, ev); err != nil {
 			return fmt.Errorf("insert event %s: %w", ev.ID, err)
 		}

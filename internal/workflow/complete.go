@@ -24,30 +24,22 @@ type chosenTransition struct {
 	event  string
 }
 
-// completeTask ends a task: it publishes, takes the transitions whose
-// guards hold (in Mistral's order: on-error or on-success, then
-// on-complete), and records what workflow completion needs.
-func (m *Machine) completeTask(ctx context.Context, s *Step, t *dsl.Task, task *Task, state State, result any, stateInfo string) error {
+// completeTask ends a task in the state its run left it: it publishes,
+// takes the transitions whose guards hold (in Mistral's order: on-error
+// or on-success, then on-complete), and records what workflow completion
+// needs.
+func (m *Machine) completeTask(ctx context.Context, s *Step, t *dsl.Task, task *Task) error {
 	ex := s.Execution
-	task.State = state
-	task.Result = result
-	task.StateInfo = stateInfo
 	task.Processed = true
 	ex.Runtime.ActiveTasks--
 	s.touchTask(task)
 	s.touchExecution()
 
 	onSuccess, onError, onComplete := s.spec.EffectiveOnClauses(t)
-
-	published, err := m.publish(ctx, s, t, task, onSuccess, onError, onComplete)
-	if err != nil && task.State == StateSuccess {
-		// Mistral fails the task when its publish cannot be evaluated.
-		task.State = StateError
-		task.StateInfo = err.Error()
-		published = nil
+	outbound := value.MergeDicts(task.InContext.Clone(), task.Published)
+	if keep, err := m.keepResult(ctx, s, t, task); err == nil && !keep {
+		task.Result = nil // keep-result: false; publish already took what it needed
 	}
-	task.Published = published
-	outbound := value.MergeDicts(task.InContext.Clone(), published)
 
 	chosen, err := m.chooseTransitions(ctx, s, task, outbound, onSuccess, onError, onComplete)
 	if err != nil {
@@ -114,6 +106,27 @@ func failedTask(t *Task) FailedTask {
 		}
 	}
 	return ft
+}
+
+// publishRun evaluates the publish of a finished run into task.Published;
+// a publish that cannot be evaluated fails the task, as in Mistral.
+func (m *Machine) publishRun(ctx context.Context, s *Step, t *dsl.Task, task *Task) {
+	onSuccess, onError, onComplete := s.spec.EffectiveOnClauses(t)
+	published, err := m.publish(ctx, s, t, task, onSuccess, onError, onComplete)
+	if err != nil {
+		task.State = StateError
+		task.StateInfo = err.Error()
+		published = value.NewMap(0)
+	}
+	task.Published = published
+}
+
+// keepResult evaluates the keep-result policy (default true).
+func (m *Machine) keepResult(ctx context.Context, s *Step, t *dsl.Task, task *Task) (bool, error) {
+	if !t.Keep.Set {
+		return true, nil
+	}
+	return m.policyBool(ctx, t.Keep.Value, dataView(s.Execution, task.InContext, task), host{step: s, task: task})
 }
 
 // publish evaluates publish (on SUCCESS) or publish-on-error (on ERROR),

@@ -45,6 +45,8 @@ type Reader interface {
 	WaitingTask(ctx context.Context, executionID, name string) (*Task, error)
 	// WaitingTasks returns every task in state WAITING in the execution.
 	WaitingTasks(ctx context.Context, executionID string) ([]*Task, error)
+	// TaskActions returns every action execution of a task.
+	TaskActions(ctx context.Context, taskID string) ([]*ActionExecution, error)
 }
 
 // Machine applies events to executions. It holds no state of its own

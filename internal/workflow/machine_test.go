@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -19,8 +21,20 @@ import (
 // memReader is the store the tests give the machine: every row in memory,
 // and a count of reads so tests can check a step's cost.
 type memReader struct {
-	tasks []*workflow.Task
-	reads int
+	tasks   []*workflow.Task
+	actions []*workflow.ActionExecution
+	reads   int
+}
+
+func (r *memReader) TaskActions(_ context.Context, taskID string) ([]*workflow.ActionExecution, error) {
+	r.reads++
+	var out []*workflow.ActionExecution
+	for _, a := range r.actions {
+		if a.TaskExecutionID == taskID {
+			out = append(out, a)
+		}
+	}
+	return out, nil
 }
 
 func (r *memReader) Task(_ context.Context, id string) (*workflow.Task, error) {
@@ -76,6 +90,14 @@ type harness struct {
 	pending map[string]*workflow.ActionExecution // async actions by task name
 	steps   int
 	maxRead int // the most reads any single step made
+	timers  []dueTimer
+	fired   []workflow.Timer
+	clock   time.Duration // simulated time since the start
+}
+
+type dueTimer struct {
+	workflow.Timer
+	due time.Duration
 }
 
 func newHarness(t *testing.T, file string, input *value.Map) *harness {
@@ -102,9 +124,16 @@ func newHarness(t *testing.T, file string, input *value.Map) *harness {
 func (h *harness) absorb(s *workflow.Step) {
 	h.steps++
 	h.reader.tasks = append(h.reader.tasks, s.NewTasks...)
+	h.reader.actions = append(h.reader.actions, s.NewActions...)
 	for _, c := range s.Commands {
-		ra := c.(workflow.RunAction)
-		h.queue = append(h.queue, ra.Action)
+		switch c := c.(type) {
+		case workflow.RunAction:
+			h.queue = append(h.queue, c.Action)
+		case workflow.Timer:
+			h.timers = append(h.timers, dueTimer{Timer: c, due: h.clock + c.Delay})
+		default:
+			h.t.Fatalf("unexpected command %T", c)
+		}
 	}
 }
 
@@ -119,17 +148,32 @@ func (h *harness) run() {
 	h.drain()
 }
 
+// drain runs queued actions, then fires timers in due order on a
+// simulated clock, until nothing is left but async actions.
 func (h *harness) drain() {
 	h.t.Helper()
-	for len(h.queue) > 0 {
-		act := h.queue[0]
-		h.queue = h.queue[1:]
-		res, async := runStd(act)
-		if async {
-			h.pending[act.TaskName] = act
-			continue
+	for {
+		for len(h.queue) > 0 {
+			act := h.queue[0]
+			h.queue = h.queue[1:]
+			res, async := runStd(act)
+			if async {
+				h.pending[act.TaskName] = act
+				continue
+			}
+			h.complete(act, res)
 		}
-		h.complete(act, res)
+		if len(h.timers) == 0 {
+			return
+		}
+		sort.SliceStable(h.timers, func(i, j int) bool { return h.timers[i].due < h.timers[j].due })
+		next := h.timers[0]
+		h.timers = h.timers[1:]
+		h.clock = next.due
+		h.fired = append(h.fired, next.Timer)
+		s, err := h.m.ApplyTimer(context.Background(), h.ex, h.spec, next.Timer, h.reader)
+		require.NoError(h.t, err)
+		h.absorb(s)
 	}
 }
 
@@ -249,6 +293,28 @@ func TestMachine(t *testing.T) {
 			output: value.MapOf("got", "from inline",
 				"handled", "Wrong dynamic input for task: bad_input. Dict type is expected. Actual type: list. Actual value: [1, 2]"),
 			tasks: map[string]workflow.State{"t": S, "bad_input": E, "handled": S},
+		},
+		{
+			name: "with-items zips lists, keeps item order; an empty list gives []", file: "with_items.yaml", state: S,
+			output: value.MapOf("greetings", []any{"a1", "b2", "c3"}, "empty", []any{}),
+		},
+		{
+			name: "one failed item fails the with-items task after all items ran", file: "with_items_fail.yaml", state: S,
+			output: value.MapOf("info", "One or more actions had failed.", "count", int64(3)),
+			tasks:  map[string]workflow.State{"items": E, "handled": S},
+		},
+		{
+			name: "retry re-runs a failing task count times, then its error is handled", file: "retry.yaml", state: S,
+			output: value.MapOf("attempts", "Fail action expected exception."),
+		},
+		{
+			name: "wait-before, wait-after, keep-result and fail-on", file: "policies.yaml", state: S,
+			output: value.MapOf("kept", int64(1), "dropped", int64(2)),
+			tasks:  map[string]workflow.State{"waited": S, "dropped": S, "failed_on": E},
+		},
+		{
+			name: "timeout fails a task whose action does not finish in time", file: "timeout.yaml", state: E,
+			infoHas: "Task timed out [timeout(s)=5].",
 		},
 		{
 			name: "on-complete runs after on-error", file: "on_complete.yaml", state: S,
@@ -380,4 +446,101 @@ func generate(shape string, n int) string {
 		b.WriteString("    done:\n      join: all\n")
 	}
 	return b.String()
+}
+
+func (h *harness) task(name string) *workflow.Task {
+	h.t.Helper()
+	var found *workflow.Task
+	for _, t := range h.reader.tasks {
+		if t.Name == name {
+			found = t
+		}
+	}
+	require.NotNil(h.t, found, "no task %s", name)
+	return found
+}
+
+func (h *harness) actionsOf(task string) []*workflow.ActionExecution {
+	var out []*workflow.ActionExecution
+	for _, a := range h.reader.actions {
+		if a.TaskName == task {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func TestPolicyDetails(t *testing.T) {
+	t.Parallel()
+	t.Run("retry runs the action 1+count times, a delay apart", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, "retry.yaml", nil)
+		h.run()
+		require.Len(t, h.actionsOf("flaky"), 3)
+		require.Equal(t, 2, h.task("flaky").Runtime.RetryNo)
+		require.Equal(t, 2*time.Second, h.clock)
+		for _, f := range h.fired {
+			require.Equal(t, workflow.TimerRetry, f.Kind)
+		}
+	})
+	t.Run("wait-before then wait-after; keep-result drops the result", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, "policies.yaml", nil)
+		h.run()
+		require.Len(t, h.fired, 2)
+		require.Equal(t, workflow.TimerWaitBefore, h.fired[0].Kind)
+		require.Equal(t, workflow.TimerWaitAfter, h.fired[1].Kind)
+		require.Equal(t, 3*time.Second, h.clock)
+		require.Nil(t, h.task("dropped").Result)
+		require.Equal(t, "Failed by 'fail-on' policy", h.task("failed_on").StateInfo)
+	})
+	t.Run("a late result after a timeout changes nothing", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, "timeout.yaml", nil)
+		h.run()
+		require.Equal(t, workflow.StateError, h.ex.State)
+		act := h.pending["slow"]
+		require.NotNil(t, act)
+		res := workflow.ActionResult{ActionExecutionID: act.ID, State: workflow.StateSuccess, Result: "late"}
+		act.State, act.Result = res.State, res.Result
+		s, err := h.m.ApplyActionResult(context.Background(), h.ex, h.spec, act, res, h.reader)
+		require.NoError(t, err)
+		require.Empty(t, s.NewTasks)
+		require.Equal(t, workflow.StateError, h.task("slow").State)
+	})
+	t.Run("concurrency caps the items in flight; results keep item order", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, "with_items_async.yaml", nil)
+		h.run()
+		require.Len(t, h.actionsOf("items"), 2, "only two items start at first")
+		byIndex := map[int]*workflow.ActionExecution{}
+		for _, a := range h.actionsOf("items") {
+			byIndex[a.Index] = a
+		}
+		// Finish item 1 before item 0: item 2 starts, order of results holds.
+		for _, idx := range []int{1, 0, 3, 2} {
+			for _, a := range h.actionsOf("items") {
+				byIndex[a.Index] = a
+			}
+			a := byIndex[idx]
+			require.NotNil(t, a, "item %d must have started", idx)
+			require.LessOrEqual(t, len(h.actionsOf("items"))-countDone(h.actionsOf("items")), 2)
+			res := workflow.ActionResult{ActionExecutionID: a.ID, State: workflow.StateSuccess, Result: int64(idx * 10)}
+			h.complete(a, res)
+			h.drain()
+		}
+		require.Equal(t, workflow.StateSuccess, h.ex.State, h.ex.StateInfo)
+		require.True(t, value.Equal(value.MapOf("results", []any{int64(0), int64(10), int64(20), int64(30)}), h.ex.Output),
+			string(value.MustEncode(h.ex.Output)))
+	})
+}
+
+func countDone(acts []*workflow.ActionExecution) int {
+	n := 0
+	for _, a := range acts {
+		if a.State.IsCompleted() {
+			n++
+		}
+	}
+	return n
 }

@@ -170,6 +170,40 @@ type TaskRuntime struct {
 	ActionID string `json:"action_id,omitempty"`
 	// ErrorHandled is set when an on-error/on-complete clause took the error.
 	ErrorHandled bool `json:"error_handled,omitempty"`
+
+	// Attempt counts the runs of the task (1 + retries); only results of
+	// the current attempt's actions count.
+	Attempt int `json:"attempt,omitempty"`
+	// RetryNo is how many times the retry policy re-ran the task.
+	RetryNo int `json:"retry_no,omitempty"`
+	// WithItems tracks a with-items task's items.
+	WithItems *WithItemsState `json:"with_items,omitempty"`
+	// Held is the outcome a wait-after delay holds back until its timer fires.
+	Held *HeldOutcome `json:"held,omitempty"`
+	// TimedOut marks a task failed by its timeout: retry does not apply.
+	TimedOut bool `json:"timed_out,omitempty"`
+	// ChildID is the sub-workflow execution a workflow task runs.
+	ChildID string `json:"child_id,omitempty"`
+}
+
+// WithItemsState counts the items of a with-items task. It is O(1) in
+// size unless a concurrency cap forces it to remember the items still to
+// start.
+type WithItemsState struct {
+	Count       int `json:"count"`
+	Next        int `json:"next"` // the next index to start
+	Running     int `json:"running"`
+	Succeeded   int `json:"succeeded"`
+	Failed      int `json:"failed"`
+	Concurrency int `json:"concurrency,omitempty"`
+	// Pending holds the bindings of items not started yet, when capped.
+	Pending []*value.Map `json:"pending,omitempty"`
+}
+
+// HeldOutcome is a completed task's outcome waiting out wait-after.
+type HeldOutcome struct {
+	State     State  `json:"state"`
+	StateInfo string `json:"state_info,omitempty"`
 }
 
 // ActionExecution is one run of an action for a task (or standalone).

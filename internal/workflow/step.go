@@ -122,24 +122,33 @@ func (m *Machine) ApplyActionResult(ctx context.Context, ex *Execution, spec *ds
 	if err != nil {
 		return nil, fmt.Errorf("load task %s of action %s: %w", act.TaskExecutionID, act.ID, err)
 	}
-	if task.State != StateRunning || task.Runtime.ActionID != act.ID || ex.State.IsCompleted() {
+	if task.State != StateRunning || act.Attempt != task.Runtime.Attempt || ex.State.IsCompleted() {
 		return s, nil // the task moved on (or the workflow ended): nothing to do
 	}
 	taskSpec := spec.TaskByName[task.Name]
 	if taskSpec == nil {
 		return nil, fmt.Errorf("task %q of execution %s is not in the workflow spec", task.Name, ex.ID)
 	}
-
-	state, stateInfo := act.State, ""
-	if state != StateSuccess {
-		if act.Result != nil {
-			stateInfo = value.PyStr(act.Result)
-		} else if act.StateInfo != "" {
-			stateInfo = act.StateInfo
+	if wi := task.Runtime.WithItems; wi != nil {
+		wi.Running--
+		if err := m.itemDone(ctx, s, taskSpec, task, act.State == StateSuccess); err != nil {
+			return nil, err
 		}
-	}
-	if err := m.completeTask(ctx, s, taskSpec, task, state, act.Result, stateInfo); err != nil {
-		return nil, err
+	} else {
+		if task.Runtime.ActionID != act.ID {
+			return s, nil
+		}
+		state, stateInfo := act.State, ""
+		if state != StateSuccess {
+			if act.Result != nil {
+				stateInfo = value.PyStr(act.Result)
+			} else if act.StateInfo != "" {
+				stateInfo = act.StateInfo
+			}
+		}
+		if err := m.finishRun(ctx, s, taskSpec, task, state, act.Result, stateInfo); err != nil {
+			return nil, err
+		}
 	}
 	if err := m.checkComplete(ctx, s); err != nil {
 		return nil, err
@@ -157,7 +166,7 @@ func (m *Machine) arrive(ctx context.Context, s *Step, t *dsl.Task, inCtx *value
 		task := m.newTask(s, t, inCtx.Clone(), StateRunning)
 		ex.Runtime.ActiveTasks++
 		s.touchExecution()
-		return m.startTask(ctx, s, t, task)
+		return m.beginTask(ctx, s, t, task)
 	}
 
 	task := s.joins[t.Name]
@@ -205,7 +214,7 @@ func (m *Machine) arrive(ctx context.Context, s *Step, t *dsl.Task, inCtx *value
 	task.State = StateRunning
 	ex.Runtime.WaitingJoins--
 	ex.Runtime.ActiveTasks++
-	return m.startTask(ctx, s, t, task)
+	return m.beginTask(ctx, s, t, task)
 }
 
 func (m *Machine) newTask(s *Step, t *dsl.Task, inCtx *value.Map, state State) *Task {
@@ -229,54 +238,6 @@ func (m *Machine) newTask(s *Step, t *dsl.Task, inCtx *value.Map, state State) *
 	}
 	s.addTask(task)
 	return task
-}
-
-// startTask evaluates the task's action and input and asks for the action
-// to run. An expression that fails to evaluate fails the task.
-func (m *Machine) startTask(ctx context.Context, s *Step, t *dsl.Task, task *Task) error {
-	s.touchTask(task)
-	if t.Workflow != "" {
-		return m.completeTask(ctx, s, t, task, StateError, nil,
-			fmt.Sprintf("task %q: sub-workflows are not supported yet", t.Name))
-	}
-	view := dataView(s.Execution, task.InContext, task)
-	h := host{step: s, task: task}
-
-	name, err := m.evalString(ctx, t.Action, view, h)
-	if err != nil {
-		return m.completeTask(ctx, s, t, task, StateError, nil, fmt.Sprintf("Failed to evaluate the action name of task %q: %v", t.Name, err))
-	}
-	if name == "" {
-		name = "std.noop"
-	}
-	input, err := m.actionInput(ctx, t, view, h)
-	if err != nil {
-		return m.completeTask(ctx, s, t, task, StateError, nil, err.Error())
-	}
-	target, err := m.evalString(ctx, t.Target, view, h)
-	if err != nil {
-		return m.completeTask(ctx, s, t, task, StateError, nil, fmt.Sprintf("Failed to evaluate the target of task %q: %v", t.Name, err))
-	}
-
-	act := &ActionExecution{
-		ID:                m.newID(),
-		TaskExecutionID:   task.ID,
-		ExecutionID:       s.Execution.ID,
-		RootExecutionID:   s.Execution.RootID(),
-		WorkflowName:      s.Execution.WorkflowName,
-		WorkflowNamespace: s.Execution.WorkflowNamespace,
-		TaskName:          task.Name,
-		Name:              name,
-		ProjectID:         s.Execution.ProjectID,
-		State:             StateRunning,
-		Input:             input,
-		Target:            target,
-		Attempt:           1,
-	}
-	task.Runtime.ActionID = act.ID
-	s.NewActions = append(s.NewActions, act)
-	s.Commands = append(s.Commands, RunAction{Action: act})
-	return nil
 }
 
 // actionInput evaluates the task's input and merges the inline params

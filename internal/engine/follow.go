@@ -1,0 +1,242 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/bora-workflow/bora/internal/dsl"
+	"github.com/bora-workflow/bora/internal/id"
+	"github.com/bora-workflow/bora/internal/store"
+	"github.com/bora-workflow/bora/internal/workflow"
+)
+
+// inlineRunner holds, for one transaction, the steps still to absorb and
+// the follow-ups still to apply (inline action results, finished
+// sub-workflows), and the budget left for inline action runs. It is a
+// queue, not recursion, so a long sequence does not grow the stack.
+type inlineRunner struct {
+	budget  int
+	steps   []*workflow.Step
+	pending []followUp
+}
+
+// followUp is one thing to apply in this transaction: exactly one field is set.
+type followUp struct {
+	action     *workflow.ActionExecution // an inline action finished
+	child      *workflow.Execution       // a sub-workflow finished
+	childStart *childStartFailure        // a sub-workflow could not start
+}
+
+type childStartFailure struct {
+	task *workflow.Task
+	msg  string
+}
+
+// timerPayload is the payload of an EventTimer event.
+type timerPayload struct {
+	TaskID  string `json:"task_id"`
+	Kind    string `json:"kind"`
+	Attempt int    `json:"attempt"`
+}
+
+// absorb takes a step (may be nil) into the transaction and follows
+// everything it causes until nothing is left to do in this transaction.
+func (e *Engine) absorb(ctx context.Context, st *txState, run *inlineRunner, step *workflow.Step) error {
+	if step != nil {
+		run.steps = append(run.steps, step)
+	}
+	for len(run.steps) > 0 || len(run.pending) > 0 {
+		if len(run.steps) > 0 {
+			s := run.steps[0]
+			run.steps = run.steps[1:]
+			st.absorb(s)
+			if err := e.follow(ctx, st, run, s); err != nil {
+				return err
+			}
+			continue
+		}
+		f := run.pending[0]
+		run.pending = run.pending[1:]
+		next, err := e.applyFollowUp(ctx, st, f)
+		if err != nil {
+			return err
+		}
+		run.steps = append(run.steps, next)
+	}
+	return nil
+}
+
+func (e *Engine) applyFollowUp(ctx context.Context, st *txState, f followUp) (*workflow.Step, error) {
+	switch {
+	case f.action != nil:
+		act := f.action
+		ex, spec, err := e.executionAndSpec(ctx, st, act.ExecutionID)
+		if err != nil {
+			return nil, err
+		}
+		step, err := e.machine.ApplyActionResult(ctx, ex, spec, act, resultOf(act), st)
+		if err != nil {
+			return nil, fmt.Errorf("apply inline result of action %s: %w", act.ID, err)
+		}
+		return step, nil
+	case f.child != nil:
+		task, err := st.Task(ctx, f.child.TaskExecutionID)
+		if err != nil {
+			return nil, fmt.Errorf("parent task %s of execution %s: %w", f.child.TaskExecutionID, f.child.ID, err)
+		}
+		ex, spec, err := e.executionAndSpec(ctx, st, task.ExecutionID)
+		if err != nil {
+			return nil, err
+		}
+		step, err := e.machine.ApplyChildResult(ctx, ex, spec, f.child, st)
+		if err != nil {
+			return nil, fmt.Errorf("apply the result of sub-workflow %s: %w", f.child.ID, err)
+		}
+		return step, nil
+	default:
+		task := f.childStart.task
+		ex, spec, err := e.executionAndSpec(ctx, st, task.ExecutionID)
+		if err != nil {
+			return nil, err
+		}
+		return e.machine.FailChildStart(ctx, ex, spec, task, f.childStart.msg, st)
+	}
+}
+
+func (e *Engine) executionAndSpec(ctx context.Context, st *txState, exID string) (*workflow.Execution, *dsl.Workflow, error) {
+	ex, err := st.execution(ctx, exID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("execution %s: %w", exID, err)
+	}
+	spec, err := e.specFor(ctx, st.tx, ex)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ex, spec, nil
+}
+
+// follow carries out a step's commands and, when the step completed a
+// sub-workflow, queues its result for the parent task.
+func (e *Engine) follow(ctx context.Context, st *txState, run *inlineRunner, step *workflow.Step) error {
+	if ex := step.Execution; ex != nil && step.ExecutionChanged && ex.State.IsCompleted() && ex.TaskExecutionID != "" {
+		run.pending = append(run.pending, followUp{child: ex})
+	}
+	for _, c := range step.Commands {
+		switch c := c.(type) {
+		case workflow.RunAction:
+			e.runAction(ctx, st, run, c.Action)
+		case workflow.Timer:
+			payload := mustJSON(timerPayload{TaskID: c.TaskID, Kind: c.Kind, Attempt: c.Attempt})
+			st.events = append(st.events, &store.Event{
+				ID: id.New(), ExecutionID: step.Execution.ID, RootID: step.Execution.RootID(), Kind: store.EventTimer,
+				Payload: payload, AvailableAt: e.now().Add(c.Delay),
+			})
+		case workflow.StartWorkflow:
+			if err := e.startChild(ctx, st, run, step.Execution, c); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("unknown workflow command %T", c)
+		}
+	}
+	return nil
+}
+
+// runAction runs an action inline when it can (queueing its result for
+// this transaction, budget permitting), and otherwise leaves a work item
+// for an executor.
+func (e *Engine) runAction(ctx context.Context, st *txState, run *inlineRunner, act *workflow.ActionExecution) {
+	if act.Target == "" && e.actions.CanInline(act.Name, act.Input) {
+		out := e.actions.Run(ctx, act.Name, act.Input, e.executionContext(act))
+		if out.Async {
+			act.Async = true
+			return // stays RUNNING until the API completes it
+		}
+		c := completionOf(act.ID, act.Attempt, out)
+		act.State, act.Result = c.State, c.Result
+		if run.budget > 0 {
+			run.budget--
+			run.pending = append(run.pending, followUp{action: act})
+			return
+		}
+		// Over budget: the result waits as an event for the next transaction.
+		st.dirtyAction[act.ID] = true
+		st.events = append(st.events, &store.Event{
+			ID: id.New(), ExecutionID: act.ExecutionID, RootID: rootOf(act), Kind: store.EventActionResult,
+			Payload: mustJSON(actionResultPayload{ActionExecutionID: act.ID}),
+		})
+		return
+	}
+	st.workItems = append(st.workItems, &store.WorkItem{
+		ID: act.ID, ActionExecutionID: act.ID, ExecutionID: act.ExecutionID, Target: act.Target,
+		Payload: mustJSON(actionInvocation(act, e.executionContext(act))),
+		Attempt: act.Attempt,
+	})
+}
+
+// startChild resolves a sub-workflow's definition, checks its input and
+// starts it in this transaction, so the parent task and the child agree
+// at every commit. A definition that is missing or an input that does not
+// fit fails the parent task.
+func (e *Engine) startChild(ctx context.Context, st *txState, run *inlineRunner, parent *workflow.Execution, c workflow.StartWorkflow) error {
+	def, err := e.resolveChildDefinition(ctx, st.tx, parent, c.Name, c.Namespace)
+	if err != nil {
+		if isNotFound(err) {
+			run.pending = append(run.pending, followUp{childStart: &childStartFailure{task: c.Task,
+				msg: fmt.Sprintf("Workflow not found [workflow_name=%s, namespace=%s]", c.Name, c.Namespace)}})
+			return nil
+		}
+		return err
+	}
+	spec, err := e.definitionSpec(def)
+	if err != nil {
+		return err
+	}
+	input, err := workflow.PrepareInput(spec, c.Input)
+	if err != nil {
+		run.pending = append(run.pending, followUp{childStart: &childStartFailure{task: c.Task, msg: err.Error()}})
+		return nil
+	}
+	child := workflow.NewExecution(c.ChildID, spec, def.ID, def.Namespace, input, c.Params)
+	child.WorkflowName = def.Name
+	child.TaskExecutionID = c.Task.ID
+	child.RootExecutionID = parent.RootID()
+	child.Spec = def.Definition
+	child.CreatedAt, child.UpdatedAt = e.now(), e.now()
+	st.executions[child.ID] = child
+	st.newExecutions = append(st.newExecutions, child)
+	e.specs.put(child.ID, spec)
+	step, err := e.machine.Start(ctx, child, spec, st)
+	if err != nil {
+		return fmt.Errorf("start sub-workflow %s of task %s: %w", def.Name, c.Task.ID, err)
+	}
+	run.steps = append(run.steps, step)
+	return nil
+}
+
+// resolveChildDefinition finds a sub-workflow: inside a workbook the
+// workbook's own workflows come first ("local names first"), then the
+// name in the parent's namespace, then in the default namespace.
+func (e *Engine) resolveChildDefinition(ctx context.Context, q store.Queries, parent *workflow.Execution, name, namespace string) (*store.WorkflowDefinition, error) {
+	var candidates []struct{ name, ns string }
+	if i := strings.LastIndex(parent.WorkflowName, "."); i > 0 && !strings.Contains(name, ".") {
+		candidates = append(candidates, struct{ name, ns string }{parent.WorkflowName[:i] + "." + name, namespace})
+	}
+	candidates = append(candidates, struct{ name, ns string }{name, namespace})
+	if namespace != "" {
+		candidates = append(candidates, struct{ name, ns string }{name, ""})
+	}
+	var lastErr error
+	for _, c := range candidates {
+		def, err := q.WorkflowDefinitionGet(ctx, c.name, c.ns)
+		if err == nil {
+			return def, nil
+		}
+		if !isNotFound(err) {
+			return nil, fmt.Errorf("find workflow %q: %w", c.name, err)
+		}
+		lastErr = err
+	}
+	return nil, lastErr
+}

@@ -1,0 +1,405 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/bora-workflow/bora/internal/dsl"
+	"github.com/bora-workflow/bora/internal/value"
+)
+
+// Timer kinds: what a delayed callback does when it fires.
+const (
+	TimerWaitBefore = "wait-before"
+	TimerWaitAfter  = "wait-after"
+	TimerRetry      = "retry"
+	TimerTimeout    = "timeout"
+)
+
+// Timer asks the engine to call ApplyTimer after Delay. The machine reads
+// no clock: it only says how long; the engine turns that into an event
+// whose available_at lies in the future.
+type Timer struct {
+	TaskID  string
+	Kind    string
+	Attempt int // the task attempt the timer belongs to; a later one ignores it
+	Delay   time.Duration
+}
+
+func (Timer) command() {}
+
+// StartWorkflow asks for a sub-workflow execution for a task. The engine
+// resolves the definition, checks the input, creates the execution with
+// id ChildID and starts it in the same transaction.
+type StartWorkflow struct {
+	Task      *Task
+	ChildID   string
+	Name      string
+	Namespace string
+	Input     *value.Map
+	Params    *value.Map
+}
+
+func (StartWorkflow) command() {}
+
+// beginTask applies the policies that act before a task runs
+// (wait-before), then runs it.
+func (m *Machine) beginTask(ctx context.Context, s *Step, t *dsl.Task, task *Task) error {
+	s.touchTask(task)
+	view := dataView(s.Execution, task.InContext, task)
+	h := host{step: s, task: task}
+	delay, err := m.policySeconds(ctx, t.Policies.WaitBefore, view, h)
+	if err != nil {
+		return m.finishRun(ctx, s, t, task, StateError, nil, fmt.Sprintf("Failed to evaluate wait-before of task %q: %v", t.Name, err))
+	}
+	if delay > 0 {
+		task.State = StateDelayed
+		task.StateInfo = fmt.Sprintf("Delayed by 'wait-before' policy [delay=%s]", formatSeconds(delay))
+		s.Commands = append(s.Commands, Timer{TaskID: task.ID, Kind: TimerWaitBefore, Attempt: task.Runtime.Attempt, Delay: seconds(delay)})
+		return nil
+	}
+	return m.runTask(ctx, s, t, task)
+}
+
+// runTask starts one attempt of a task: its action, its items, or its
+// sub-workflow.
+func (m *Machine) runTask(ctx context.Context, s *Step, t *dsl.Task, task *Task) error {
+	s.touchTask(task)
+	task.State = StateRunning
+	task.StateInfo = ""
+	task.Result = nil
+	task.Runtime.Attempt++
+	task.Runtime.WithItems = nil
+	task.Runtime.TimedOut = false
+	view := dataView(s.Execution, task.InContext, task)
+	h := host{step: s, task: task}
+
+	timeout, err := m.policySeconds(ctx, t.Policies.Timeout, view, h)
+	if err != nil {
+		return m.finishRun(ctx, s, t, task, StateError, nil, fmt.Sprintf("Failed to evaluate timeout of task %q: %v", t.Name, err))
+	}
+	if timeout > 0 {
+		s.Commands = append(s.Commands, Timer{TaskID: task.ID, Kind: TimerTimeout, Attempt: task.Runtime.Attempt, Delay: seconds(timeout)})
+	}
+	if len(t.WithItems) > 0 {
+		return m.startItems(ctx, s, t, task, view, h)
+	}
+	if t.Workflow != "" {
+		return m.startSubworkflow(ctx, s, t, task, view, h)
+	}
+	return m.startAction(ctx, s, t, task, view, h, 0)
+}
+
+// startAction evaluates the action's name, input and target against view
+// and asks for it to run as item index of the task.
+func (m *Machine) startAction(ctx context.Context, s *Step, t *dsl.Task, task *Task, view *value.Map, h host, index int) error {
+	name, err := m.evalString(ctx, t.Action, view, h)
+	if err != nil {
+		return m.actionFailedToStart(ctx, s, t, task, fmt.Sprintf("Failed to evaluate the action name of task %q: %v", t.Name, err))
+	}
+	if name == "" {
+		name = "std.noop"
+	}
+	input, err := m.actionInput(ctx, t, view, h)
+	if err != nil {
+		return m.actionFailedToStart(ctx, s, t, task, err.Error())
+	}
+	target, err := m.evalString(ctx, t.Target, view, h)
+	if err != nil {
+		return m.actionFailedToStart(ctx, s, t, task, fmt.Sprintf("Failed to evaluate the target of task %q: %v", t.Name, err))
+	}
+	safeRerun, err := m.policyBool(ctx, t.Policies.SafeRerun, view, h)
+	if err != nil {
+		return m.actionFailedToStart(ctx, s, t, task, fmt.Sprintf("Failed to evaluate safe-rerun of task %q: %v", t.Name, err))
+	}
+	act := &ActionExecution{
+		ID:                m.newID(),
+		TaskExecutionID:   task.ID,
+		ExecutionID:       s.Execution.ID,
+		RootExecutionID:   s.Execution.RootID(),
+		WorkflowName:      s.Execution.WorkflowName,
+		WorkflowNamespace: s.Execution.WorkflowNamespace,
+		TaskName:          task.Name,
+		Name:              name,
+		ProjectID:         s.Execution.ProjectID,
+		State:             StateRunning,
+		Input:             input,
+		Target:            target,
+		SafeRerun:         safeRerun,
+		Attempt:           task.Runtime.Attempt,
+		Index:             index,
+	}
+	task.Runtime.ActionID = act.ID
+	s.NewActions = append(s.NewActions, act)
+	s.Commands = append(s.Commands, RunAction{Action: act})
+	return nil
+}
+
+// actionFailedToStart fails a plain task, or one item of a with-items task.
+func (m *Machine) actionFailedToStart(ctx context.Context, s *Step, t *dsl.Task, task *Task, msg string) error {
+	if wi := task.Runtime.WithItems; wi != nil {
+		wi.Running--
+		return m.itemDone(ctx, s, t, task, false)
+	}
+	return m.finishRun(ctx, s, t, task, StateError, nil, msg)
+}
+
+// startSubworkflow evaluates the sub-workflow's name and input and asks
+// the engine to start it.
+func (m *Machine) startSubworkflow(ctx context.Context, s *Step, t *dsl.Task, task *Task, view *value.Map, h host) error {
+	name, err := m.evalString(ctx, t.Workflow, view, h)
+	if err != nil {
+		return m.finishRun(ctx, s, t, task, StateError, nil, fmt.Sprintf("Failed to evaluate the workflow name of task %q: %v", t.Name, err))
+	}
+	input, err := m.actionInput(ctx, t, view, h)
+	if err != nil {
+		return m.finishRun(ctx, s, t, task, StateError, nil, err.Error())
+	}
+	params := value.NewMap(2)
+	if env, ok := s.Execution.Params.Get("env"); ok {
+		params.Set("env", env)
+	}
+	childID := m.newID()
+	task.Runtime.ChildID = childID
+	s.Commands = append(s.Commands, StartWorkflow{
+		Task: task, ChildID: childID, Name: name, Namespace: s.Execution.WorkflowNamespace, Input: input, Params: params,
+	})
+	return nil
+}
+
+// finishRun takes the outcome of a task's run through the policies that
+// act after it (wait-after, fail-on, retry) and, if none holds it back,
+// completes the task.
+func (m *Machine) finishRun(ctx context.Context, s *Step, t *dsl.Task, task *Task, state State, result any, stateInfo string) error {
+	task.State, task.Result, task.StateInfo = state, result, stateInfo
+	s.touchTask(task)
+	m.publishRun(ctx, s, t, task)
+	view := dataView(s.Execution, task.InContext, task)
+	h := host{step: s, task: task}
+	delay, err := m.policySeconds(ctx, t.Policies.WaitAfter, view, h)
+	if err != nil {
+		task.State, task.StateInfo = StateError, fmt.Sprintf("Failed to evaluate wait-after of task %q: %v", t.Name, err)
+		delay = 0
+	}
+	if delay > 0 {
+		task.Runtime.Held = &HeldOutcome{State: task.State, StateInfo: task.StateInfo}
+		task.State = StateDelayed
+		task.StateInfo = fmt.Sprintf("Delayed by 'wait-after' policy [delay=%s]", formatSeconds(delay))
+		s.Commands = append(s.Commands, Timer{TaskID: task.ID, Kind: TimerWaitAfter, Attempt: task.Runtime.Attempt, Delay: seconds(delay)})
+		return nil
+	}
+	return m.afterWait(ctx, s, t, task)
+}
+
+// afterWait applies fail-on and retry, then completes the task.
+func (m *Machine) afterWait(ctx context.Context, s *Step, t *dsl.Task, task *Task) error {
+	outbound := value.MergeDicts(task.InContext.Clone(), task.Published)
+	view := dataView(s.Execution, outbound, task)
+	h := host{step: s, task: task}
+
+	if task.State == StateSuccess && t.Policies.FailOn != nil {
+		failOn, err := m.policyBool(ctx, t.Policies.FailOn, view, h)
+		switch {
+		case err != nil:
+			task.State, task.StateInfo = StateError, fmt.Sprintf("Failed to evaluate fail-on of task %q: %v", t.Name, err)
+		case failOn:
+			task.State, task.StateInfo = StateError, "Failed by 'fail-on' policy"
+		}
+	}
+	if r := t.Policies.Retry; r != nil && !task.Runtime.TimedOut && task.State.IsCompleted() && task.State != StateCancelled {
+		again, delay, err := m.retryAgain(ctx, r, task, view, h)
+		if err != nil {
+			task.State, task.StateInfo = StateError, fmt.Sprintf("Failed to evaluate the retry policy of task %q: %v", t.Name, err)
+		} else if again {
+			task.Runtime.RetryNo++
+			task.State = StateDelayed
+			task.StateInfo = fmt.Sprintf("Delayed by 'retry' policy [delay=%s]", formatSeconds(delay))
+			s.Commands = append(s.Commands, Timer{TaskID: task.ID, Kind: TimerRetry, Attempt: task.Runtime.Attempt, Delay: seconds(delay)})
+			return nil
+		}
+	}
+	return m.completeTask(ctx, s, t, task)
+}
+
+// retryAgain decides whether the retry policy runs the task once more, as
+// Mistral's RetryPolicy does: while retries remain, an ERROR retries
+// unless break-on holds; a SUCCESS retries only while continue-on holds.
+func (m *Machine) retryAgain(ctx context.Context, r *dsl.Retry, task *Task, view *value.Map, h host) (bool, float64, error) {
+	count, err := m.policySeconds(ctx, r.Count, view, h)
+	if err != nil {
+		return false, 0, err
+	}
+	if task.Runtime.RetryNo >= int(count) {
+		return false, 0, nil
+	}
+	delay, err := m.policySeconds(ctx, r.Delay, view, h)
+	if err != nil {
+		return false, 0, err
+	}
+	switch task.State {
+	case StateError:
+		if r.BreakOn != nil {
+			brk, err := m.policyBool(ctx, r.BreakOn, view, h)
+			if err != nil || brk {
+				return false, 0, err
+			}
+		}
+		return true, delay, nil
+	case StateSuccess:
+		if r.ContinueOn == nil {
+			return false, 0, nil
+		}
+		cont, err := m.policyBool(ctx, r.ContinueOn, view, h)
+		return cont && err == nil, delay, err
+	}
+	return false, 0, nil
+}
+
+// ApplyTimer handles a timer the machine asked for. A timer for an
+// attempt that is over, or for a task that moved on, changes nothing.
+func (m *Machine) ApplyTimer(ctx context.Context, ex *Execution, spec *dsl.Workflow, timer Timer, r Reader) (*Step, error) {
+	s := m.newStep(ex, spec, r)
+	if ex.State != StateRunning {
+		return s, nil
+	}
+	task, err := r.Task(ctx, timer.TaskID)
+	if err != nil {
+		return nil, fmt.Errorf("load task %s for its %s timer: %w", timer.TaskID, timer.Kind, err)
+	}
+	t := spec.TaskByName[task.Name]
+	if t == nil || task.Runtime.Attempt != timer.Attempt {
+		return s, nil
+	}
+	switch timer.Kind {
+	case TimerWaitBefore:
+		if task.State == StateDelayed {
+			err = m.runTask(ctx, s, t, task)
+		}
+	case TimerRetry:
+		if task.State == StateDelayed && task.Runtime.Held == nil {
+			err = m.runTask(ctx, s, t, task)
+		}
+	case TimerWaitAfter:
+		if held := task.Runtime.Held; task.State == StateDelayed && held != nil {
+			task.Runtime.Held = nil
+			task.State, task.StateInfo = held.State, held.StateInfo
+			s.touchTask(task)
+			err = m.afterWait(ctx, s, t, task)
+		}
+	case TimerTimeout:
+		if task.State == StateRunning {
+			task.Runtime.TimedOut = true
+			secs, _ := m.policySeconds(ctx, t.Policies.Timeout, dataView(ex, task.InContext, task), host{step: s, task: task})
+			err = m.finishRun(ctx, s, t, task, StateError, nil, fmt.Sprintf("Task timed out [timeout(s)=%s].", formatSeconds(secs)))
+		}
+	default:
+		return nil, fmt.Errorf("unknown timer kind %q", timer.Kind)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := m.checkComplete(ctx, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// ApplyChildResult completes the workflow task that ran child, a
+// sub-workflow that just completed. The engine calls it in the
+// transaction that completed the child, so nothing lies between them.
+func (m *Machine) ApplyChildResult(ctx context.Context, ex *Execution, spec *dsl.Workflow, child *Execution, r Reader) (*Step, error) {
+	s := m.newStep(ex, spec, r)
+	task, err := r.Task(ctx, child.TaskExecutionID)
+	if err != nil {
+		return nil, fmt.Errorf("load parent task %s of execution %s: %w", child.TaskExecutionID, child.ID, err)
+	}
+	t := spec.TaskByName[task.Name]
+	if t == nil || task.State != StateRunning || task.Runtime.ChildID != child.ID || ex.State.IsCompleted() {
+		return s, nil
+	}
+	info := ""
+	if child.State != StateSuccess {
+		info = child.StateInfo
+		if child.Output != nil {
+			info = value.PyStr(child.Output)
+		}
+	}
+	if err := m.finishRun(ctx, s, t, task, child.State, child.Output, info); err != nil {
+		return nil, err
+	}
+	if err := m.checkComplete(ctx, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// FailChildStart fails a workflow task whose sub-workflow could not start
+// (no such workflow, bad input).
+func (m *Machine) FailChildStart(ctx context.Context, ex *Execution, spec *dsl.Workflow, task *Task, msg string, r Reader) (*Step, error) {
+	s := m.newStep(ex, spec, r)
+	t := spec.TaskByName[task.Name]
+	if t == nil || task.State != StateRunning {
+		return s, nil
+	}
+	if err := m.finishRun(ctx, s, t, task, StateError, nil, msg); err != nil {
+		return nil, err
+	}
+	if err := m.checkComplete(ctx, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// policySeconds evaluates a numeric policy value (a number or an
+// expression); nil is 0.
+func (m *Machine) policySeconds(ctx context.Context, v any, view *value.Map, h host) (float64, error) {
+	if v == nil {
+		return 0, nil
+	}
+	got, err := m.eval.Evaluate(ctx, v, view, h)
+	if err != nil {
+		return 0, err
+	}
+	switch n := got.(type) {
+	case nil:
+		return 0, nil
+	case int64:
+		return float64(n), nil
+	case float64:
+		return n, nil
+	case bool:
+		if n {
+			return 1, nil
+		}
+		return 0, nil
+	case string:
+		num, err := value.ParseNumber(n)
+		if err == nil {
+			return m.policySeconds(ctx, num, view, h)
+		}
+	}
+	return 0, fmt.Errorf("expected a number, got %s %s", value.TypeName(got), value.PyRepr(got))
+}
+
+// policyBool evaluates a boolean policy value by Python truthiness.
+func (m *Machine) policyBool(ctx context.Context, v any, view *value.Map, h host) (bool, error) {
+	if v == nil {
+		return false, nil
+	}
+	got, err := m.eval.Evaluate(ctx, v, view, h)
+	if err != nil {
+		return false, err
+	}
+	return truthy(got), nil
+}
+
+func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// formatSeconds prints a delay as Mistral does in state_info (2, 0.5).
+func formatSeconds(s float64) string {
+	if s == float64(int64(s)) {
+		return fmt.Sprintf("%d", int64(s))
+	}
+	return value.FormatFloat(s)
+}
