@@ -98,12 +98,23 @@ func (m *Machine) completeTask(ctx context.Context, s *Step, t *dsl.Task, task *
 
 func failedTask(t *Task) FailedTask {
 	ft := FailedTask{TaskID: t.ID, Name: t.Name, StateInfo: t.StateInfo}
-	if t.Runtime.ActionID != "" {
-		ft.ActionID = t.Runtime.ActionID
-		ft.ActionError = "Unknown"
-		if t.Result != nil {
-			ft.ActionError = value.PyStr(t.Result)
+	errText := "Unknown"
+	switch {
+	case t.Runtime.ChildID != "":
+		// Mistral reports a failed sub-workflow by the 'result' of its output.
+		ft.ChildID = t.Runtime.ChildID
+		if out, ok := t.Result.(*value.Map); ok {
+			if r, ok := out.Get("result"); ok {
+				errText = value.PyStr(r)
+			}
 		}
+		ft.ActionError = errText
+	case t.Runtime.ActionID != "":
+		ft.ActionID = t.Runtime.ActionID
+		if t.Result != nil {
+			errText = value.PyStr(t.Result)
+		}
+		ft.ActionError = errText
 	}
 	return ft
 }
@@ -298,6 +309,9 @@ func failInfo(failed []FailedTask) string {
 		fmt.Fprintf(&b, "\n  %s [task_ex_id=%s] -> %s\n", f.Name, f.TaskID, info)
 		if f.ActionID != "" {
 			fmt.Fprintf(&b, "    [action_ex_id=%s, idx=0]: %s\n", f.ActionID, f.ActionError)
+		}
+		if f.ChildID != "" {
+			fmt.Fprintf(&b, "    [wf_ex_id=%s, idx=0]: %s\n", f.ChildID, f.ActionError)
 		}
 	}
 	return b.String()

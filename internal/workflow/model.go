@@ -118,6 +118,7 @@ type FailedTask struct {
 	StateInfo string `json:"state_info,omitempty"`
 	// ActionID and ActionError name the failed action for the report.
 	ActionID    string `json:"action_id,omitempty"`
+	ChildID     string `json:"child_id,omitempty"` // the failed sub-workflow of a workflow task
 	ActionError string `json:"action_error,omitempty"`
 }
 
