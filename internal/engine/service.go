@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/bora-workflow/bora/internal/action"
+	"github.com/bora-workflow/bora/internal/dsl"
 	"github.com/bora-workflow/bora/internal/id"
 	"github.com/bora-workflow/bora/internal/store"
 	"github.com/bora-workflow/bora/internal/workflow"
@@ -43,6 +44,11 @@ func (e *Engine) startExecution(ctx context.Context, req StartRequest, deferStar
 		input, err := workflow.PrepareInput(spec, req.Input)
 		if err != nil {
 			return fmt.Errorf("%w: %w", ErrInvalidInput, err)
+		}
+		if spec.Type == dsl.TypeReverse {
+			if _, err := workflow.ReverseTarget(spec, req.Params); err != nil {
+				return fmt.Errorf("%w: %w", ErrInvalidInput, err)
+			}
 		}
 		exID := req.ID
 		if exID == "" {

@@ -40,6 +40,9 @@ func (m *Machine) completeTask(ctx context.Context, s *Step, t *dsl.Task, task *
 	if keep, err := m.keepResult(ctx, s, t, task); err == nil && !keep {
 		task.Result = nil // keep-result: false; publish already took what it needed
 	}
+	if s.spec.Type == dsl.TypeReverse {
+		return m.completeReverseTask(ctx, s, t, task, outbound)
+	}
 
 	chosen, err := m.chooseTransitions(ctx, s, task, outbound, onSuccess, onError, onComplete)
 	if err != nil {

@@ -150,9 +150,13 @@ type InputError struct {
 	Type       string
 	Missing    []string
 	Unexpected []string
+	message    string // set for errors other than missing/unexpected inputs
 }
 
 func (e *InputError) Error() string {
+	if e.message != "" {
+		return e.message
+	}
 	class := "DirectWorkflowSpec"
 	if e.Type == dsl.TypeReverse {
 		class = "ReverseWorkflowSpec"

@@ -239,7 +239,23 @@ func TestMachine(t *testing.T) {
 		infoHas   string
 		tasks     map[string]workflow.State
 		notRunRun []string // tasks that must never have run
+		params    *value.Map
 	}{
+		{
+			name: "reverse runs the target and only what it requires", file: "reverse.yaml", state: S,
+			params: value.MapOf("task_name", "report"),
+			output: value.MapOf("a", int64(1), "b", int64(2), "sum", int64(3), "report", "sum=3"),
+			tasks:  map[string]workflow.State{"fetch": S, "other": S, "combine": S, "report": S}, notRunRun: []string{"unrelated"},
+		},
+		{
+			name: "reverse to a middle task stops there", file: "reverse.yaml", state: S,
+			params: value.MapOf("task_name", "combine"),
+			output: value.MapOf("a", int64(1), "b", int64(2), "sum", int64(3)), notRunRun: []string{"unrelated", "report"},
+		},
+		{
+			name: "reverse without a valid task_name fails", file: "reverse.yaml", state: E,
+			params: value.MapOf("task_name", "nope"), infoHas: "Invalid task name",
+		},
 		{
 			name: "sequence with publish, input defaults and output", file: "sequence.yaml",
 			input: value.MapOf("name", "World"), state: S,
@@ -326,6 +342,9 @@ func TestMachine(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t, tc.file, tc.input)
+			if tc.params != nil {
+				h.ex.Params.Update(tc.params)
+			}
 			h.run()
 			for _, task := range tc.async {
 				require.Equal(t, workflow.StateRunning, h.ex.State, "workflow must wait for async task %s", task)

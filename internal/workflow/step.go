@@ -54,6 +54,15 @@ func (m *Machine) Start(ctx context.Context, ex *Execution, spec *dsl.Workflow, 
 		value.MergeDicts(ex.Context, vars.(*value.Map))
 	}
 
+	if spec.Type == dsl.TypeReverse {
+		if err := m.startReverse(ctx, s); err != nil {
+			return nil, err
+		}
+		if err := m.checkComplete(ctx, s); err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
 	inbound := inboundTargets(spec)
 	for _, t := range spec.Tasks {
 		if inbound[t.Name] {
