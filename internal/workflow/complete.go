@@ -70,31 +70,43 @@ func (m *Machine) completeTask(ctx context.Context, s *Step, t *dsl.Task, task *
 	}
 
 	// Tasks before an engine command run; fail and succeed end the
-	// workflow there, pause stops taking transitions.
+	// workflow there; after a pause the rest waits in the backlog for
+	// the resume, as Mistral's dispatcher keeps it.
 	for _, c := range chosen {
-		if ex.State != StateRunning {
+		if ex.State.IsCompleted() {
 			break
 		}
-		if next := s.spec.TaskByName[c.target]; next != nil {
-			if err := m.arrive(ctx, s, next, outbound, task.Name); err != nil {
-				return err
-			}
+		if ex.State == StatePaused {
+			ex.Runtime.Backlog = append(ex.Runtime.Backlog, BacklogItem{TaskID: task.ID, Target: c.target, Params: c.params})
 			continue
 		}
-		msg := ""
-		if v, ok := c.params.Get("msg"); ok && v != nil {
-			msg = value.PyStr(v)
+		if err := m.takeTransition(ctx, s, task, outbound, c.target, c.params); err != nil {
+			return err
 		}
-		switch c.target {
-		case dsl.CommandFail:
-			m.failWorkflow(ctx, s, msg)
-		case dsl.CommandSucceed:
-			m.succeedWorkflow(ctx, s, msg)
-		case dsl.CommandPause:
-			ex.State = StatePaused
-			ex.StateInfo = msg
-		case dsl.CommandNoop:
-		}
+	}
+	return nil
+}
+
+// takeTransition arrives at the next task, or carries out an engine command.
+func (m *Machine) takeTransition(ctx context.Context, s *Step, task *Task, outbound *value.Map, target string, params *value.Map) error {
+	ex := s.Execution
+	if next := s.spec.TaskByName[target]; next != nil {
+		return m.arrive(ctx, s, next, outbound, task.Name)
+	}
+	msg := ""
+	if v, ok := params.Get("msg"); ok && v != nil {
+		msg = value.PyStr(v)
+	}
+	switch target {
+	case dsl.CommandFail:
+		m.failWorkflow(ctx, s, msg)
+	case dsl.CommandSucceed:
+		m.succeedWorkflow(ctx, s, msg)
+	case dsl.CommandPause:
+		ex.State = StatePaused
+		ex.StateInfo = msg
+		s.touchExecution()
+	case dsl.CommandNoop:
 	}
 	return nil
 }

@@ -25,6 +25,7 @@ package workflow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/bora-workflow/bora/internal/dsl"
@@ -48,6 +49,10 @@ type Reader interface {
 	// TaskActions returns every action execution of a task.
 	TaskActions(ctx context.Context, taskID string) ([]*ActionExecution, error)
 }
+
+// ErrTransition: the execution's state does not allow the operation
+// (resuming a running execution, stopping a finished one).
+var ErrTransition = errors.New("invalid state transition")
 
 // Machine applies events to executions. It holds no state of its own
 // beyond its tools, so one Machine serves every execution concurrently.

@@ -563,3 +563,63 @@ func countDone(acts []*workflow.ActionExecution) int {
 	}
 	return n
 }
+
+func TestLifecycle(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t, "lifecycle.yaml", nil)
+	h.run()
+	require.Equal(t, workflow.StateRunning, h.ex.State)
+
+	// An operator pause while a's action runs: the result is taken, the
+	// transitions wait.
+	s, err := h.m.Pause(ctx, h.ex, h.spec, "", h.reader)
+	require.NoError(t, err)
+	h.absorb(s)
+	_, err = h.m.Pause(ctx, h.ex, h.spec, "", h.reader)
+	require.ErrorIs(t, err, workflow.ErrTransition)
+	h.finishAsync("a", workflow.StateSuccess, nil)
+	require.Equal(t, workflow.StatePaused, h.ex.State)
+	require.Equal(t, workflow.StateSuccess, h.task("a").State)
+	require.Len(t, h.reader.tasks, 1, "b waits for the resume")
+
+	// Resume: a's transitions run; the pause command pauses again first.
+	s, err = h.m.Resume(ctx, h.ex, h.spec, h.reader)
+	require.NoError(t, err)
+	h.absorb(s)
+	h.drain()
+	require.Equal(t, workflow.StatePaused, h.ex.State)
+	require.Equal(t, "checkpoint", h.ex.StateInfo)
+
+	// Resume: b starts, and its pause-before pauses once more.
+	s, err = h.m.Resume(ctx, h.ex, h.spec, h.reader)
+	require.NoError(t, err)
+	h.absorb(s)
+	h.drain()
+	require.Equal(t, workflow.StatePaused, h.ex.State)
+	require.Equal(t, workflow.StateIdle, h.task("b").State)
+
+	// Resume: b runs, then c, and the workflow ends.
+	s, err = h.m.Resume(ctx, h.ex, h.spec, h.reader)
+	require.NoError(t, err)
+	h.absorb(s)
+	h.drain()
+	require.Equal(t, workflow.StateSuccess, h.ex.State, h.ex.StateInfo)
+	require.True(t, value.Equal(value.MapOf("trail", []any{"A", "B", "C"}), h.ex.Output), string(value.MustEncode(h.ex.Output)))
+
+	_, err = h.m.Stop(ctx, h.ex, h.spec, workflow.StateCancelled, "", h.reader)
+	require.ErrorIs(t, err, workflow.ErrTransition)
+}
+
+func TestStop(t *testing.T) {
+	t.Parallel()
+	for _, state := range []workflow.State{workflow.StateSuccess, workflow.StateError, workflow.StateCancelled} {
+		h := newHarness(t, "join_n.yaml", nil)
+		h.run()
+		s, err := h.m.Stop(context.Background(), h.ex, h.spec, state, "stopped by operator", h.reader)
+		require.NoError(t, err)
+		h.absorb(s)
+		require.Equal(t, state, h.ex.State)
+		require.Equal(t, "stopped by operator", h.ex.StateInfo)
+	}
+}

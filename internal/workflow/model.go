@@ -109,6 +109,20 @@ type ExecutionRuntime struct {
 	// Command records an engine command (fail, succeed) that decided the
 	// outcome while tasks were still running.
 	Command *EngineCommand `json:"command,omitempty"`
+	// Backlog holds what a pause held back (transitions, tasks paused
+	// before they started, timers that fired), replayed in order on resume.
+	Backlog []BacklogItem `json:"backlog,omitempty"`
+}
+
+// BacklogItem is one thing a paused workflow does when resumed: take a
+// transition of a task (Target), start a task paused before it ran
+// (Start), or apply a timer that fired while paused (Timer).
+type BacklogItem struct {
+	TaskID string     `json:"task_id"`
+	Target string     `json:"target,omitempty"`
+	Params *value.Map `json:"params,omitempty"`
+	Start  bool       `json:"start,omitempty"`
+	Timer  *Timer     `json:"timer,omitempty"`
 }
 
 // FailedTask is one unhandled task failure.
@@ -185,6 +199,8 @@ type TaskRuntime struct {
 	TimedOut bool `json:"timed_out,omitempty"`
 	// ChildID is the sub-workflow execution a workflow task runs.
 	ChildID string `json:"child_id,omitempty"`
+	// PausedBefore marks a task whose pause-before already paused the workflow.
+	PausedBefore bool `json:"paused_before,omitempty"`
 }
 
 // WithItemsState counts the items of a with-items task. It is O(1) in

@@ -49,6 +49,24 @@ func (m *Machine) beginTask(ctx context.Context, s *Step, t *dsl.Task, task *Tas
 	s.touchTask(task)
 	view := dataView(s.Execution, task.InContext, task)
 	h := host{step: s, task: task}
+	if t.Policies.PauseBefore != nil && !task.Runtime.PausedBefore {
+		pause, err := m.policyBool(ctx, t.Policies.PauseBefore, view, h)
+		if err != nil {
+			return m.finishRun(ctx, s, t, task, StateError, nil, fmt.Sprintf("Failed to evaluate pause-before of task %q: %v", t.Name, err))
+		}
+		if pause {
+			task.Runtime.PausedBefore = true
+			task.State = StateIdle
+			task.StateInfo = "Paused by 'pause-before' policy"
+			ex := s.Execution
+			if ex.State == StateRunning {
+				ex.State = StatePaused
+			}
+			ex.Runtime.Backlog = append(ex.Runtime.Backlog, BacklogItem{TaskID: task.ID, Start: true})
+			s.touchExecution()
+			return nil
+		}
+	}
 	delay, err := m.policySeconds(ctx, t.Policies.WaitBefore, view, h)
 	if err != nil {
 		return m.finishRun(ctx, s, t, task, StateError, nil, fmt.Sprintf("Failed to evaluate wait-before of task %q: %v", t.Name, err))
@@ -260,6 +278,12 @@ func (m *Machine) retryAgain(ctx context.Context, r *dsl.Retry, task *Task, view
 // attempt that is over, or for a task that moved on, changes nothing.
 func (m *Machine) ApplyTimer(ctx context.Context, ex *Execution, spec *dsl.Workflow, timer Timer, r Reader) (*Step, error) {
 	s := m.newStep(ex, spec, r)
+	if ex.State == StatePaused {
+		t := timer
+		ex.Runtime.Backlog = append(ex.Runtime.Backlog, BacklogItem{TaskID: timer.TaskID, Timer: &t})
+		s.touchExecution()
+		return s, nil
+	}
 	if ex.State != StateRunning {
 		return s, nil
 	}

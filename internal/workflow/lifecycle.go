@@ -1,0 +1,113 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/bora-workflow/bora/internal/dsl"
+	"github.com/bora-workflow/bora/internal/value"
+)
+
+// Pause pauses a running execution. Actions already running finish and
+// their tasks complete, but the transitions they would take wait in the
+// backlog until Resume.
+func (m *Machine) Pause(ctx context.Context, ex *Execution, spec *dsl.Workflow, msg string, r Reader) (*Step, error) {
+	s := m.newStep(ex, spec, r)
+	if ex.State != StateRunning {
+		return nil, fmt.Errorf("%w: cannot pause an execution in state %s", ErrTransition, ex.State)
+	}
+	ex.State = StatePaused
+	ex.StateInfo = msg
+	s.touchExecution()
+	return s, nil
+}
+
+// Resume continues a paused execution: it replays the backlog in order
+// (transitions, tasks paused before they started, timers) and completes
+// the workflow if nothing is left to run.
+func (m *Machine) Resume(ctx context.Context, ex *Execution, spec *dsl.Workflow, r Reader) (*Step, error) {
+	s := m.newStep(ex, spec, r)
+	if ex.State != StatePaused {
+		return nil, fmt.Errorf("%w: cannot resume an execution in state %s", ErrTransition, ex.State)
+	}
+	ex.State = StateRunning
+	ex.StateInfo = ""
+	s.touchExecution()
+	for len(ex.Runtime.Backlog) > 0 && ex.State == StateRunning {
+		item := ex.Runtime.Backlog[0]
+		ex.Runtime.Backlog = ex.Runtime.Backlog[1:]
+		if err := m.replay(ctx, s, item); err != nil {
+			return nil, err
+		}
+	}
+	if err := m.checkComplete(ctx, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (m *Machine) replay(ctx context.Context, s *Step, item BacklogItem) error {
+	task, err := s.reader.Task(ctx, item.TaskID)
+	if err != nil {
+		return fmt.Errorf("load task %s from the backlog: %w", item.TaskID, err)
+	}
+	t := s.spec.TaskByName[task.Name]
+	if t == nil {
+		return fmt.Errorf("task %q of the backlog is not in the workflow spec", task.Name)
+	}
+	switch {
+	case item.Start:
+		if task.State == StateIdle {
+			return m.beginTask(ctx, s, t, task)
+		}
+	case item.Timer != nil:
+		sub, err := m.ApplyTimer(ctx, s.Execution, s.spec, *item.Timer, s.reader)
+		if err != nil {
+			return err
+		}
+		s.merge(sub)
+	default:
+		outbound := value.MergeDicts(task.InContext.Clone(), task.Published)
+		return m.takeTransition(ctx, s, task, outbound, item.Target, item.Params)
+	}
+	return nil
+}
+
+// Stop ends an execution with the state an operator asked for: SUCCESS
+// or ERROR (output evaluated as on completion, state_info from msg), or
+// CANCELLED.
+func (m *Machine) Stop(ctx context.Context, ex *Execution, spec *dsl.Workflow, state State, msg string, r Reader) (*Step, error) {
+	s := m.newStep(ex, spec, r)
+	if ex.State.IsCompleted() {
+		return nil, fmt.Errorf("%w: execution is already %s", ErrTransition, ex.State)
+	}
+	switch state {
+	case StateSuccess:
+		m.succeedWorkflow(ctx, s, msg)
+	case StateError:
+		m.failWorkflow(ctx, s, msg)
+	case StateCancelled:
+		ex.State = StateCancelled
+		ex.StateInfo = msg
+		s.touchExecution()
+	default:
+		return nil, fmt.Errorf("%w: cannot stop an execution with state %s", ErrTransition, state)
+	}
+	return s, nil
+}
+
+// merge folds another step over the same execution into s.
+func (s *Step) merge(o *Step) {
+	if o.ExecutionChanged {
+		s.touchExecution()
+	}
+	for _, t := range o.NewTasks {
+		s.addTask(t)
+	}
+	for _, t := range o.ChangedTasks {
+		s.touchTask(t)
+	}
+	s.NewActions = append(s.NewActions, o.NewActions...)
+	s.ChangedActions = append(s.ChangedActions, o.ChangedActions...)
+	s.Commands = append(s.Commands, o.Commands...)
+}
