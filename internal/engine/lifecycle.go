@@ -1,0 +1,150 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/bora-workflow/bora/internal/store"
+	"github.com/bora-workflow/bora/internal/value"
+	"github.com/bora-workflow/bora/internal/workflow"
+)
+
+// ExecutionUpdate is what PUT /v2/executions/{id} may change: the state
+// (pause, resume, stop), the description, or the environment.
+type ExecutionUpdate struct {
+	ID          string
+	State       workflow.State // "" leaves the state alone
+	StateInfo   string
+	Description *string
+	Env         *value.Map
+}
+
+// UpdateExecution pauses, resumes or stops an execution, or changes its
+// description or environment, in one transaction under the tree's lock.
+// Pausing, resuming and cancelling reach the sub-workflows still running.
+func (e *Engine) UpdateExecution(ctx context.Context, u ExecutionUpdate) (*workflow.Execution, error) {
+	var out *workflow.Execution
+	err := store.InTx(ctx, e.store, func(ctx context.Context, tx store.Tx) error {
+		ex, err := tx.ExecutionGet(ctx, u.ID)
+		if err != nil {
+			return fmt.Errorf("execution %s: %w", u.ID, err)
+		}
+		if err := tx.ExecutionLock(ctx, ex.RootID()); err != nil {
+			return fmt.Errorf("lock execution %s: %w", ex.RootID(), err)
+		}
+		st := newTxState(tx)
+		if ex, err = st.execution(ctx, u.ID); err != nil { // re-read under the lock
+			return err
+		}
+		if u.Description != nil {
+			ex.Description = *u.Description
+			st.dirtyExecution[ex.ID] = true
+		}
+		if u.Env != nil {
+			if u.State == "" && ex.State == workflow.StateRunning {
+				return fmt.Errorf("%w: the environment of a running execution can only change on resume", ErrInvalidInput)
+			}
+			env, _ := ex.Params.Get("env")
+			merged := value.MergeDicts(asMap(env), u.Env)
+			ex.Params.Set("env", merged)
+			st.dirtyExecution[ex.ID] = true
+		}
+		if u.State != "" {
+			targets := []*workflow.Execution{ex}
+			if u.State == workflow.StatePaused || u.State == workflow.StateRunning || u.State == workflow.StateCancelled {
+				desc, err := e.descendants(ctx, st, ex)
+				if err != nil {
+					return err
+				}
+				if u.State == workflow.StateRunning {
+					// Children first: a resumed child that finishes at once
+					// then reports to a parent that is running again.
+					targets = append(desc, ex)
+				} else {
+					// Parent first: a cancelled child then reports to a
+					// parent that no longer takes results.
+					targets = append(targets, desc...)
+				}
+			}
+			run := &inlineRunner{budget: startInlineBudget}
+			for _, target := range targets {
+				step, err := e.changeState(ctx, st, target, u.State, u.StateInfo)
+				if err != nil {
+					if target != ex && errors.Is(err, workflow.ErrTransition) {
+						continue // a child already in that state (or finished)
+					}
+					return err
+				}
+				if err := e.absorb(ctx, st, run, step); err != nil {
+					return err
+				}
+			}
+		}
+		out = ex
+		return st.flush(ctx, e)
+	})
+	if err != nil {
+		if errors.Is(err, workflow.ErrTransition) {
+			return nil, fmt.Errorf("%w: %w", ErrWrongState, err)
+		}
+		return nil, fmt.Errorf("update execution: %w", err)
+	}
+	signal(e.wakeEvents)
+	signal(e.wakeWork)
+	return out, nil
+}
+
+func (e *Engine) changeState(ctx context.Context, st *txState, ex *workflow.Execution, state workflow.State, msg string) (*workflow.Step, error) {
+	spec, err := e.specFor(ctx, st.tx, ex)
+	if err != nil {
+		return nil, err
+	}
+	switch state {
+	case workflow.StatePaused:
+		return e.machine.Pause(ctx, ex, spec, msg, st)
+	case workflow.StateRunning:
+		return e.machine.Resume(ctx, ex, spec, st)
+	case workflow.StateSuccess, workflow.StateError, workflow.StateCancelled:
+		return e.machine.Stop(ctx, ex, spec, state, msg, st)
+	}
+	return nil, fmt.Errorf("%w: state must be PAUSED, RUNNING, SUCCESS, ERROR or CANCELLED, not %q", ErrInvalidInput, state)
+}
+
+// descendants lists the not yet completed sub-workflow executions below
+// ex, deepest first.
+func (e *Engine) descendants(ctx context.Context, st *txState, ex *workflow.Execution) ([]*workflow.Execution, error) {
+	all, err := st.tx.ExecutionList(ctx, store.ExecutionListParams{RootExecutionID: ex.RootID()})
+	if err != nil {
+		return nil, fmt.Errorf("list sub-workflows of %s: %w", ex.ID, err)
+	}
+	parentOf := map[string]string{}
+	for _, child := range all {
+		task, err := st.Task(ctx, child.TaskExecutionID)
+		if err != nil {
+			return nil, fmt.Errorf("parent task of sub-workflow %s: %w", child.ID, err)
+		}
+		parentOf[child.ID] = task.ExecutionID
+	}
+	var out []*workflow.Execution
+	var walk func(id string)
+	walk = func(id string) {
+		for _, child := range all {
+			if parentOf[child.ID] == id {
+				walk(child.ID)
+				if c, err := st.execution(ctx, child.ID); err == nil && !c.State.IsCompleted() {
+					out = append(out, c)
+				}
+			}
+		}
+	}
+	walk(ex.ID)
+	return out, nil
+}
+
+func asMap(v any) *value.Map {
+	if m, ok := v.(*value.Map); ok {
+		return m.Clone()
+	}
+	return value.NewMap(0)
+}
