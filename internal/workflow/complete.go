@@ -159,30 +159,40 @@ func (m *Machine) keepResult(ctx context.Context, s *Step, t *dsl.Task, task *Ta
 // together with the publish of the advanced on-* clauses; the specific
 // clause wins over on-complete.
 func (m *Machine) publish(ctx context.Context, s *Step, t *dsl.Task, task *Task, onSuccess, onError, onComplete *dsl.OnClause) (*value.Map, error) {
-	spec := value.NewMap(0)
+	branch, global := value.NewMap(0), value.NewMap(0)
+	var specific *dsl.OnClause
 	switch task.State {
 	case StateSuccess:
-		spec.Update(t.Publish)
-		if onComplete != nil {
-			spec.Update(onComplete.Publish)
-		}
-		if onSuccess != nil {
-			spec.Update(onSuccess.Publish)
-		}
+		branch.Update(t.Publish)
+		specific = onSuccess
 	case StateError:
-		spec.Update(t.PublishOnError)
-		if onComplete != nil {
-			spec.Update(onComplete.Publish)
-		}
-		if onError != nil {
-			spec.Update(onError.Publish)
-		}
-	}
-	if spec.Len() == 0 {
+		branch.Update(t.PublishOnError)
+		specific = onError
+	default:
 		return value.NewMap(0), nil
 	}
+	for _, c := range []*dsl.OnClause{onComplete, specific} {
+		if c != nil {
+			branch.Update(c.Publish)
+			global.Update(c.PublishGlobal)
+		}
+	}
 	view := dataView(s.Execution, task.InContext, task)
-	v, err := m.eval.Evaluate(ctx, spec, view, host{step: s, task: task})
+	h := host{step: s, task: task}
+	if global.Len() > 0 {
+		// Global publishes go to the execution's context, visible to every
+		// branch through global() (and $.name where no branch shadows it).
+		g, err := m.eval.Evaluate(ctx, global, view, h)
+		if err != nil {
+			return nil, fmt.Errorf("Failed to evaluate the global publish of task %q: %v", task.Name, err)
+		}
+		s.Execution.Context.Update(g.(*value.Map))
+		s.touchExecution()
+	}
+	if branch.Len() == 0 {
+		return value.NewMap(0), nil
+	}
+	v, err := m.eval.Evaluate(ctx, branch, view, h)
 	if err != nil {
 		return nil, fmt.Errorf("Failed to evaluate the publish of task %q: %v", task.Name, err)
 	}

@@ -333,6 +333,10 @@ func TestMachine(t *testing.T) {
 			infoHas: "Task timed out [timeout(s)=5].",
 		},
 		{
+			name: "advanced publish: branch and global scopes, global() reads the global one", file: "publish_global.yaml", state: S,
+			output: value.MapOf("seen_by_b", int64(1), "shadowed", "branch-value"),
+		},
+		{
 			name: "on-complete runs after on-error", file: "on_complete.yaml", state: S,
 			output: value.MapOf("handled", true, "always", true),
 			tasks:  map[string]workflow.State{"t1": E, "handler": S, "always": S},

@@ -71,6 +71,13 @@ func (h host) Execution(ctx context.Context) (any, error) {
 	), nil
 }
 
+// Global implements expression.GlobalHost: a variable published with
+// `publish: {global: ...}`, or null.
+func (h host) Global(_ context.Context, name string) (any, error) {
+	v, _ := h.step.Execution.Context.Get(name)
+	return v, nil
+}
+
 // taskDict is what Mistral's task() returns.
 func taskDict(t *Task) *value.Map {
 	return value.MapOf(
