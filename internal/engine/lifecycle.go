@@ -148,3 +148,51 @@ func asMap(v any) *value.Map {
 	}
 	return value.NewMap(0)
 }
+
+// RerunTask runs a task in ERROR again (PUT /v2/tasks/{id} with state
+// RUNNING): reset re-runs all of it, otherwise only the failed items of a
+// with-items task. env, when given, is merged into the execution's
+// environment first.
+func (e *Engine) RerunTask(ctx context.Context, taskID string, reset bool, env *value.Map) (*workflow.Task, error) {
+	var out *workflow.Task
+	err := store.InTx(ctx, e.store, func(ctx context.Context, tx store.Tx) error {
+		task, err := tx.TaskGet(ctx, taskID)
+		if err != nil {
+			return fmt.Errorf("task %s: %w", taskID, err)
+		}
+		if err := tx.ExecutionLock(ctx, task.RootExecutionID); err != nil {
+			return fmt.Errorf("lock execution %s: %w", task.RootExecutionID, err)
+		}
+		st := newTxState(tx)
+		if task, err = st.Task(ctx, taskID); err != nil {
+			return err
+		}
+		ex, spec, err := e.executionAndSpec(ctx, st, task.ExecutionID)
+		if err != nil {
+			return err
+		}
+		if env != nil {
+			cur, _ := ex.Params.Get("env")
+			ex.Params.Set("env", value.MergeDicts(asMap(cur), env))
+			st.dirtyExecution[ex.ID] = true
+		}
+		step, err := e.machine.Rerun(ctx, ex, spec, task, reset, st)
+		if err != nil {
+			return err
+		}
+		if err := e.absorb(ctx, st, &inlineRunner{budget: startInlineBudget}, step); err != nil {
+			return err
+		}
+		out = task
+		return st.flush(ctx, e)
+	})
+	if err != nil {
+		if errors.Is(err, workflow.ErrTransition) {
+			return nil, fmt.Errorf("%w: %w", ErrWrongState, err)
+		}
+		return nil, fmt.Errorf("rerun task: %w", err)
+	}
+	signal(e.wakeEvents)
+	signal(e.wakeWork)
+	return out, nil
+}

@@ -101,3 +101,39 @@ func TestPauseResumeCancel(t *testing.T) {
 		})
 	}
 }
+
+func TestRerunTask(t *testing.T) {
+	t.Parallel()
+	for name, open := range drivers {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, open, engine.Options{})
+			b.define("version: '2.0'\nflaky:\n  output:\n    got: <% $.got %>\n  tasks:\n    t:\n      action: std.async_noop\n      publish:\n        got: <% task().result %>\n")
+			ex := b.start("flaky", nil)
+			acts, err := b.store.ActionExecutionList(t.Context(), store.ActionExecutionListParams{ExecutionID: ex.ID})
+			require.NoError(t, err)
+			_, err = b.eng.CompleteAction(t.Context(), engine.ActionCompletion{ActionExecutionID: acts[0].ID, State: workflow.StateError, Result: "down"})
+			require.NoError(t, err)
+			require.Equal(t, workflow.StateError, b.execution(ex.ID).State)
+
+			_, err = b.eng.RerunTask(t.Context(), acts[0].TaskExecutionID, false, nil)
+			require.ErrorIs(t, err, engine.ErrWrongState, "only with-items tasks rerun without reset")
+			task, err := b.eng.RerunTask(t.Context(), acts[0].TaskExecutionID, true, value.MapOf("k", "v"))
+			require.NoError(t, err)
+			require.Equal(t, workflow.StateRunning, task.State)
+			got := b.execution(ex.ID)
+			require.Equal(t, workflow.StateRunning, got.State)
+			env, _ := got.Params.Get("env")
+			require.True(t, value.Equal(value.MapOf("k", "v"), env))
+
+			acts, err = b.store.ActionExecutionList(t.Context(), store.ActionExecutionListParams{ExecutionID: ex.ID, State: workflow.StateRunning})
+			require.NoError(t, err)
+			require.Len(t, acts, 1)
+			_, err = b.eng.CompleteAction(t.Context(), engine.ActionCompletion{ActionExecutionID: acts[0].ID, State: workflow.StateSuccess, Result: "up"})
+			require.NoError(t, err)
+			got = b.execution(ex.ID)
+			require.Equal(t, workflow.StateSuccess, got.State, got.StateInfo)
+			require.True(t, value.Equal(value.MapOf("got", "up"), got.Output))
+		})
+	}
+}

@@ -111,3 +111,88 @@ func (s *Step) merge(o *Step) {
 	s.ChangedActions = append(s.ChangedActions, o.ChangedActions...)
 	s.Commands = append(s.Commands, o.Commands...)
 }
+
+// Rerun runs a task in ERROR again, as PUT /v2/tasks/{id} asks: the
+// execution goes back to RUNNING and the task runs from the start
+// (reset), or — for a with-items task without reset — only its failed
+// items run again.
+func (m *Machine) Rerun(ctx context.Context, ex *Execution, spec *dsl.Workflow, task *Task, reset bool, r Reader) (*Step, error) {
+	s := m.newStep(ex, spec, r)
+	t := spec.TaskByName[task.Name]
+	if t == nil {
+		return nil, fmt.Errorf("task %q is not in the workflow spec", task.Name)
+	}
+	if task.State != StateError {
+		return nil, fmt.Errorf("%w: The current task execution must be in ERROR for rerun. Only updating task to rerun is supported.", ErrTransition)
+	}
+	if !reset && len(t.WithItems) == 0 {
+		return nil, fmt.Errorf("%w: Only with-items task has the option to not reset.", ErrTransition)
+	}
+	if ex.State != StateError && ex.State != StateRunning && ex.State != StatePaused {
+		return nil, fmt.Errorf("%w: cannot rerun a task of an execution in state %s", ErrTransition, ex.State)
+	}
+	kept := ex.Runtime.FailedTasks[:0]
+	for _, f := range ex.Runtime.FailedTasks {
+		if f.TaskID != task.ID {
+			kept = append(kept, f)
+		}
+	}
+	ex.Runtime.FailedTasks = kept
+	if ex.State == StateError {
+		ex.State, ex.StateInfo, ex.Output = StateRunning, "", nil
+	}
+	ex.Runtime.ActiveTasks++
+	s.touchExecution()
+	task.Processed = false
+	task.Runtime.RetryNo = 0
+	task.Runtime.Held = nil
+	task.Runtime.ErrorHandled = false
+	s.touchTask(task)
+	if reset || task.Runtime.WithItems == nil {
+		if err := m.runTask(ctx, s, t, task); err != nil {
+			return nil, err
+		}
+	} else if err := m.rerunFailedItems(ctx, s, t, task); err != nil {
+		return nil, err
+	}
+	if err := m.checkComplete(ctx, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// rerunFailedItems starts again, in the same attempt, every item whose
+// action failed; the items that succeeded keep their results.
+func (m *Machine) rerunFailedItems(ctx context.Context, s *Step, t *dsl.Task, task *Task) error {
+	view := dataView(s.Execution, task.InContext, task)
+	h := host{step: s, task: task}
+	bindings, err := m.itemBindings(ctx, t, view, h)
+	if err != nil {
+		return m.finishRun(ctx, s, t, task, StateError, nil, err.Error())
+	}
+	acts, err := s.reader.TaskActions(ctx, task.ID)
+	if err != nil {
+		return fmt.Errorf("read the items of task %s: %w", task.ID, err)
+	}
+	latest := map[int]*ActionExecution{}
+	for _, a := range acts {
+		if a.Attempt == task.Runtime.Attempt {
+			latest[a.Index] = a
+		}
+	}
+	wi := task.Runtime.WithItems
+	task.State, task.StateInfo, task.Result = StateRunning, "", nil
+	for index, a := range latest {
+		if a.State == StateSuccess || index >= len(bindings) {
+			continue
+		}
+		wi.Failed--
+		wi.Running++
+		itemCtx := task.InContext.Clone()
+		itemCtx.Update(bindings[index])
+		if err := m.startAction(ctx, s, t, task, dataView(s.Execution, itemCtx, task), h, index); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -627,3 +627,42 @@ func TestStop(t *testing.T) {
 		require.Equal(t, "stopped by operator", h.ex.StateInfo)
 	}
 }
+
+func TestRerun(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t, "with_items_async.yaml", nil)
+	h.run()
+	finish := func(index int, state workflow.State) {
+		t.Helper()
+		var act *workflow.ActionExecution
+		for _, a := range h.actionsOf("items") {
+			if a.Index == index && !a.State.IsCompleted() {
+				act = a
+			}
+		}
+		require.NotNil(t, act, "item %d is not running", index)
+		h.complete(act, workflow.ActionResult{ActionExecutionID: act.ID, State: state, Result: int64(index * 10)})
+		h.drain()
+	}
+	finish(0, workflow.StateSuccess)
+	finish(1, workflow.StateSuccess)
+	finish(2, workflow.StateError)
+	finish(3, workflow.StateSuccess)
+	require.Equal(t, workflow.StateError, h.ex.State)
+	task := h.task("items")
+	require.Equal(t, "One or more actions had failed.", task.StateInfo)
+
+	s, err := h.m.Rerun(ctx, h.ex, h.spec, task, false, h.reader)
+	require.NoError(t, err)
+	h.absorb(s)
+	require.Equal(t, workflow.StateRunning, h.ex.State)
+	require.Len(t, h.actionsOf("items"), 5, "only the failed item runs again")
+	finish(2, workflow.StateSuccess)
+	require.Equal(t, workflow.StateSuccess, h.ex.State, h.ex.StateInfo)
+	require.True(t, value.Equal(value.MapOf("results", []any{int64(0), int64(10), int64(20), int64(30)}), h.ex.Output),
+		string(value.MustEncode(h.ex.Output)))
+
+	_, err = h.m.Rerun(ctx, h.ex, h.spec, task, true, h.reader)
+	require.ErrorIs(t, err, workflow.ErrTransition, "only a task in ERROR reruns")
+}

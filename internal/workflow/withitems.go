@@ -143,11 +143,17 @@ func (m *Machine) itemResults(ctx context.Context, s *Step, task *Task) ([]any, 
 	if err != nil {
 		return nil, fmt.Errorf("read the items of task %s: %w", task.ID, err)
 	}
-	var current []*ActionExecution
+	// The latest action of each item wins: a rerun without reset adds a
+	// new action for a failed item in the same attempt.
+	latest := map[int]*ActionExecution{}
 	for _, a := range acts {
 		if a.Attempt == task.Runtime.Attempt {
-			current = append(current, a)
+			latest[a.Index] = a
 		}
+	}
+	current := make([]*ActionExecution, 0, len(latest))
+	for _, a := range latest {
+		current = append(current, a)
 	}
 	sort.Slice(current, func(i, j int) bool { return current[i].Index < current[j].Index })
 	results := make([]any, len(current))
