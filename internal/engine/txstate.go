@@ -205,6 +205,61 @@ func (s *txState) TaskActions(ctx context.Context, taskID string) ([]*workflow.A
 	return out, nil
 }
 
+// ListTasks implements workflow.Reader; rows this transaction holds win.
+func (s *txState) ListTasks(ctx context.Context, executionID string, state workflow.State) ([]*workflow.Task, error) {
+	stored, err := s.tx.TaskList(ctx, store.TaskListParams{ExecutionID: executionID})
+	if err != nil {
+		return nil, fmt.Errorf("list tasks of %s: %w", executionID, err)
+	}
+	var out []*workflow.Task
+	seen := map[string]bool{}
+	keep := func(t *workflow.Task) {
+		seen[t.ID] = true
+		if state == "" || t.State == state {
+			out = append(out, t)
+		}
+	}
+	for _, t := range stored {
+		if c, ok := s.tasks[t.ID]; ok {
+			t = c
+		}
+		keep(t)
+	}
+	for _, t := range s.taskOrder {
+		if !seen[t.ID] && (executionID == "" || t.ExecutionID == executionID) {
+			keep(t)
+		}
+	}
+	return out, nil
+}
+
+// ListExecutions implements workflow.Reader.
+func (s *txState) ListExecutions(ctx context.Context, id, rootID string, state workflow.State) ([]*workflow.Execution, error) {
+	if id != "" {
+		ex, err := s.execution(ctx, id)
+		if isNotFound(err) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if (rootID != "" && ex.RootExecutionID != rootID) || (state != "" && ex.State != state) {
+			return nil, nil
+		}
+		return []*workflow.Execution{ex}, nil
+	}
+	list, err := s.tx.ExecutionList(ctx, store.ExecutionListParams{RootExecutionID: rootID, State: state})
+	if err != nil {
+		return nil, fmt.Errorf("list executions: %w", err)
+	}
+	for i, ex := range list {
+		if c, ok := s.executions[ex.ID]; ok {
+			list[i] = c
+		}
+	}
+	return list, nil
+}
+
 // cachedOrNil turns not-found into nil and prefers the cached copy of a
 // row this transaction already holds.
 func (s *txState) cachedOrNil(t *workflow.Task, err error) (*workflow.Task, error) {

@@ -48,6 +48,12 @@ type Reader interface {
 	WaitingTasks(ctx context.Context, executionID string) ([]*Task, error)
 	// TaskActions returns every action execution of a task.
 	TaskActions(ctx context.Context, taskID string) ([]*ActionExecution, error)
+	// ListTasks returns the tasks of an execution ("" = of every
+	// execution), optionally only those in state, for Mistral's tasks().
+	ListTasks(ctx context.Context, executionID string, state State) ([]*Task, error)
+	// ListExecutions returns executions, for Mistral's executions():
+	// by id, by root execution, by state; empty fields do not filter.
+	ListExecutions(ctx context.Context, id, rootID string, state State) ([]*Execution, error)
 }
 
 // ErrTransition: the execution's state does not allow the operation

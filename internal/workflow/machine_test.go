@@ -26,6 +26,22 @@ type memReader struct {
 	reads   int
 }
 
+func (r *memReader) ListTasks(_ context.Context, exID string, state workflow.State) ([]*workflow.Task, error) {
+	r.reads++
+	var out []*workflow.Task
+	for _, t := range r.tasks {
+		if (exID == "" || t.ExecutionID == exID) && (state == "" || t.State == state) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+func (r *memReader) ListExecutions(context.Context, string, string, workflow.State) ([]*workflow.Execution, error) {
+	r.reads++
+	return nil, nil
+}
+
 func (r *memReader) TaskActions(_ context.Context, taskID string) ([]*workflow.ActionExecution, error) {
 	r.reads++
 	var out []*workflow.ActionExecution
@@ -335,6 +351,10 @@ func TestMachine(t *testing.T) {
 		{
 			name: "advanced publish: branch and global scopes, global() reads the global one", file: "publish_global.yaml", state: S,
 			output: value.MapOf("seen_by_b", int64(1), "shadowed", "branch-value"),
+		},
+		{
+			name: "tasks() lists the execution's tasks through the reader", file: "tasks_fn.yaml", state: S,
+			output: value.MapOf("n", int64(2), "done", []any{"a", "b"}), // b is SUCCESS when it publishes, as in Mistral
 		},
 		{
 			name: "on-complete runs after on-error", file: "on_complete.yaml", state: S,
@@ -666,3 +686,10 @@ func TestRerun(t *testing.T) {
 	_, err = h.m.Rerun(ctx, h.ex, h.spec, task, true, h.reader)
 	require.ErrorIs(t, err, workflow.ErrTransition, "only a task in ERROR reruns")
 }
+
+// Compile-time checks: the machine's host answers every optional function.
+var (
+	_ expression.TasksHost      = workflow.HostProbe()
+	_ expression.GlobalHost     = workflow.HostProbe()
+	_ expression.ExecutionsHost = workflow.HostProbe()
+)

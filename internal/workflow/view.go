@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/bora-workflow/bora/internal/expression"
 	"github.com/bora-workflow/bora/internal/value"
 )
 
@@ -34,7 +35,9 @@ func dataView(ex *Execution, ctx *value.Map, task *Task) *value.Map {
 	return view
 }
 
-// host answers task() and execution() for expressions evaluated in a step.
+// host answers Mistral's functions that read the execution (task(),
+// tasks(), execution(), executions(), global()) for expressions evaluated
+// in a step, through the step's Reader: inside the engine's transaction.
 type host struct {
 	step *Step
 	task *Task // the current task, or nil outside a task
@@ -58,17 +61,10 @@ func (h host) Task(ctx context.Context, name string) (any, error) {
 }
 
 func (h host) Execution(ctx context.Context) (any, error) {
-	ex := h.step.Execution
-	return value.MapOf(
-		"id", ex.ID,
-		"name", ex.WorkflowName,
-		"spec", nil,
-		"input", ex.Input,
-		"params", ex.Params,
-		"created_at", timeString(ex.CreatedAt),
-		"updated_at", timeString(ex.UpdatedAt),
-		"root_execution_id", nullIfEmpty(ex.RootExecutionID),
-	), nil
+	d := executionDict(h.step.Execution)
+	d.Delete("state")
+	d.Delete("state_info")
+	return d, nil
 }
 
 // Global implements expression.GlobalHost: a variable published with
@@ -76,6 +72,86 @@ func (h host) Execution(ctx context.Context) (any, error) {
 func (h host) Global(_ context.Context, name string) (any, error) {
 	v, _ := h.step.Execution.Context.Get(name)
 	return v, nil
+}
+
+// Tasks implements expression.TasksHost (Mistral's tasks()).
+func (h host) Tasks(ctx context.Context, executionID string, recursive bool, state string, flat bool) (any, error) {
+	var out []any
+	var collect func(exID string, depth int) error
+	collect = func(exID string, depth int) error {
+		if depth > 100 {
+			return errors.New("tasks(): sub-workflows nest deeper than 100 levels")
+		}
+		tasks, err := h.step.reader.ListTasks(ctx, exID, "")
+		if err != nil {
+			return err
+		}
+		for _, t := range tasks {
+			isWorkflow := t.Type == TaskTypeWorkflow
+			var child *Execution
+			if isWorkflow && t.Runtime.ChildID != "" && (recursive || flat) {
+				kids, err := h.step.reader.ListExecutions(ctx, t.Runtime.ChildID, "", "")
+				if err != nil {
+					return err
+				}
+				if len(kids) == 1 {
+					child = kids[0]
+				}
+			}
+			keep := state == "" || string(t.State) == state
+			if flat && isWorkflow && child != nil && child.State == t.State {
+				keep = false // Mistral's flat view drops a workflow task that mirrors its sub-workflow
+			}
+			if keep {
+				out = append(out, taskDict(t))
+			}
+			if recursive && child != nil {
+				if err := collect(child.ID, depth+1); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	if err := collect(executionID, 0); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		out = []any{}
+	}
+	return out, nil
+}
+
+// Executions implements expression.ExecutionsHost (Mistral's executions()).
+func (h host) Executions(ctx context.Context, f expression.ExecutionsFilter) (any, error) {
+	list, err := h.step.reader.ListExecutions(ctx, f.ID, f.RootExecutionID, State(f.State))
+	if err != nil {
+		return nil, err
+	}
+	out := []any{}
+	for _, ex := range list {
+		created := ex.CreatedAt.UTC().Format(TimeLayout)
+		if (f.FromTime != "" && created < f.FromTime) || (f.ToTime != "" && created >= f.ToTime) {
+			continue
+		}
+		out = append(out, executionDict(ex))
+	}
+	return out, nil
+}
+
+func executionDict(ex *Execution) *value.Map {
+	return value.MapOf(
+		"id", ex.ID,
+		"name", ex.WorkflowName,
+		"spec", nil,
+		"input", ex.Input,
+		"params", ex.Params,
+		"state", string(ex.State),
+		"state_info", nullIfEmpty(ex.StateInfo),
+		"created_at", timeString(ex.CreatedAt),
+		"updated_at", timeString(ex.UpdatedAt),
+		"root_execution_id", nullIfEmpty(ex.RootExecutionID),
+	)
 }
 
 // taskDict is what Mistral's task() returns.

@@ -1,0 +1,4 @@
+package workflow
+
+// HostProbe exposes the expression host type to the external tests.
+func HostProbe() host { return host{} }
