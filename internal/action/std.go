@@ -8,17 +8,54 @@ import (
 	"github.com/bora-workflow/bora/internal/value"
 )
 
-// Standard returns the registry of Mistral's standard actions that bora
-// has so far.
+// Standard returns the registry of Mistral's standard actions with the
+// default options (see StdOptions).
 func Standard() *Registry {
-	return NewRegistry(
-		&Definition{
+	return NewStandard(StdOptions{})
+}
+
+// NewStandard returns the registry of Mistral's standard actions tuned
+// by opts.
+func NewStandard(opts StdOptions) *Registry {
+	return NewRegistry(opts.Definitions()...)
+}
+
+// StandardDefinitions returns the standard actions with the default
+// options, for a program that builds its own registry around them:
+//
+//	reg := action.NewRegistry(append(action.StandardDefinitions(), myDef)...)
+func StandardDefinitions() []*Definition {
+	return StdOptions{}.Definitions()
+}
+
+// Definitions returns the standard actions configured by o.
+func (o StdOptions) Definitions() []*Definition {
+	o = o.withDefaults()
+	h := httpAction{opts: o}
+	defs := coreDefinitions()
+	return append(defs,
+		h.definition(),
+		h.mistralHTTPDefinition(),
+		sshAction{opts: o}.definition(),
+		sshAction{opts: o}.proxiedDefinition(),
+		emailAction{opts: o}.definition(),
+		jsAction{opts: o}.definition("std.javascript"),
+		jsAction{opts: o}.definition("std.js"),
+		sleepDefinition(),
+		testDictDefinition(),
+	)
+}
+
+// coreDefinitions are the instant actions the engine may run inline.
+func coreDefinitions() []*Definition {
+	return []*Definition{
+		{
 			Name:        "std.noop",
 			Description: "Does nothing and returns None.",
 			Run:         func(context.Context, *value.Map, ExecutionContext) Outcome { return Outcome{} },
 			Inline:      always,
 		},
-		&Definition{
+		{
 			Name:        "std.echo",
 			Description: "Returns its output after an optional delay in seconds.",
 			Params:      []Param{Required("output"), Optional("delay", int64(0))},
@@ -28,20 +65,20 @@ func Standard() *Registry {
 				return seconds(d) <= 0
 			},
 		},
-		&Definition{
+		{
 			Name:        "std.fail",
 			Description: "Always fails; error_data, when given, is the error.",
 			Params:      []Param{Optional("error_data", nil)},
 			Run:         runFail,
 			Inline:      always,
 		},
-		&Definition{
+		{
 			Name:        "std.async_noop",
 			Description: "Returns no result: completed later through PUT /v2/action_executions/{id}.",
 			Run:         func(context.Context, *value.Map, ExecutionContext) Outcome { return Outcome{Async: true} },
 			Inline:      always,
 		},
-	)
+	}
 }
 
 func always(*value.Map) bool { return true }
