@@ -8,14 +8,19 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/bora-workflow/bora/internal/action"
 	"github.com/bora-workflow/bora/internal/server"
 )
 
 func serverCommand() *cobra.Command {
 	var (
-		db     string
-		listen string
-		roles  string
+		db           string
+		listen       string
+		roles        string
+		callbackURL  string
+		egressAllow  []string
+		egressDeny   []string
+		strictEgress bool
 	)
 	cmd := &cobra.Command{
 		Use:   "server",
@@ -33,12 +38,19 @@ A restart on the same database continues every running execution.`,
 			if err != nil {
 				return err
 			}
+			egress, err := egressPolicy(strictEgress, egressAllow, egressDeny)
+			if err != nil {
+				return err
+			}
 			st, err := server.OpenStore(ctx, db)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			p := server.New(st, server.Config{DB: db, Listen: listen, Roles: roleList, Logger: logger})
+			p := server.New(st, server.Config{
+				DB: db, Listen: listen, Roles: roleList, Logger: logger,
+				CallbackURL: callbackURL, Actions: action.StdOptions{Egress: egress},
+			})
 			if err := p.Run(ctx, nil); err != nil {
 				return err
 			}
@@ -49,7 +61,26 @@ A restart on the same database continues every running execution.`,
 	cmd.Flags().StringVar(&db, "db", server.DefaultDB, "SQLite file, or a postgres:// URL")
 	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:8989", "address of the REST API")
 	cmd.Flags().StringVar(&roles, "roles", "api,engine,executor", "roles to run in this process")
+	cmd.Flags().StringVar(&callbackURL, "callback-url", "", "public base URL of the API sent to delegate actions (default http://<listen>)")
+	cmd.Flags().StringSliceVar(&egressAllow, "egress-allow-hosts", nil, "hosts std.http may call (default: any)")
+	cmd.Flags().StringSliceVar(&egressDeny, "egress-deny-cidrs", nil, "networks std.http may not reach (default: link-local)")
+	cmd.Flags().BoolVar(&strictEgress, "egress-strict", false, "also deny loopback, as Mistral does (for shared hosts)")
 	return cmd
+}
+
+// egressPolicy builds the std.http egress policy from the flags.
+func egressPolicy(strict bool, allow, deny []string) (*action.EgressPolicy, error) {
+	p := action.DefaultEgressPolicy()
+	if strict {
+		p = action.MistralEgressPolicy()
+	}
+	p.AllowedHosts = allow
+	extra, err := action.ParseCIDRs(deny)
+	if err != nil {
+		return nil, fmt.Errorf("--egress-deny-cidrs: %w", err)
+	}
+	p.DeniedCIDRs = append(p.DeniedCIDRs, extra...)
+	return p, nil
 }
 
 func parseRoles(s string) ([]string, error) {

@@ -44,6 +44,12 @@ type Config struct {
 	Logger *slog.Logger
 	// DrainTimeout bounds how long a stop waits for work in flight.
 	DrainTimeout time.Duration
+	// Actions tunes the standard actions (timeouts, size caps, egress).
+	Actions action.StdOptions
+	// CallbackURL is the API's address as the outside world reaches it
+	// (http://host:port), sent to delegate actions (std.mistral_http) so
+	// they can complete later; empty means http://<Listen>.
+	CallbackURL string
 }
 
 // OpenStore opens (and migrates) the store a DSN names: postgres:// or
@@ -95,9 +101,9 @@ func New(st store.Store, cfg Config) *Process {
 		cfg.DrainTimeout = 30 * time.Second
 	}
 	eval := expression.New(expression.Options{})
-	reg := action.Standard()
-	callback := ""
-	if cfg.Listen != "" && !strings.HasSuffix(cfg.Listen, ":0") {
+	reg := action.NewStandard(cfg.Actions)
+	callback := strings.TrimSuffix(cfg.CallbackURL, "/")
+	if callback == "" && cfg.Listen != "" && !strings.HasSuffix(cfg.Listen, ":0") {
 		callback = "http://" + cfg.Listen
 	}
 	eng := engine.New(st, reg, eval, engine.Options{Logger: cfg.Logger, CallbackBaseURL: callback})
