@@ -2,6 +2,7 @@ package expression
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/bora-workflow/bora/internal/value"
@@ -22,12 +23,13 @@ type Evaluator struct {
 	languages []Language
 }
 
-// New returns an Evaluator for YAQL with Mistral's functions.
+// New returns an Evaluator for YAQL with Mistral's functions. (Jinja will
+// join the list; Mistral asks Jinja first, then YAQL.)
 func New(opts Options) *Evaluator {
 	return &Evaluator{languages: []Language{newYAQL(opts)}}
 }
 
-// Evaluate walks v (*value.Map values and keys, []any items, strings) and
+// Evaluate walks v (*value.Map values, []any items, strings) and
 // evaluates every expression inside strings against data (bound to $).
 // host may be nil; then task() and execution() fail. v is not modified.
 func (e *Evaluator) Evaluate(ctx context.Context, v any, data any, host Host) (any, error) {
@@ -59,28 +61,13 @@ func (e *Evaluator) walk(ctx context.Context, v any, data any, host Host) (any, 
 			if err != nil {
 				return nil, err
 			}
-			key, err := e.evaluateKey(ctx, k, data, host)
-			if err != nil {
-				return nil, err
-			}
-			out.Set(key, r)
+			// Keys stay as written: Mistral's evaluate_recursively
+			// evaluates values only.
+			out.Set(k, r)
 		}
 		return out, nil
 	}
 	return v, nil
-}
-
-// evaluateKey evaluates expressions in a map key; a non-string result is
-// rendered with Python str(), as a key must stay a string.
-func (e *Evaluator) evaluateKey(ctx context.Context, k string, data any, host Host) (string, error) {
-	r, err := e.evaluateString(ctx, k, data, host)
-	if err != nil {
-		return "", err
-	}
-	if s, ok := r.(string); ok {
-		return s, nil
-	}
-	return pyStr(r), nil
 }
 
 func (e *Evaluator) evaluateString(ctx context.Context, s string, data any, host Host) (any, error) {
@@ -131,6 +118,10 @@ func (e *Evaluator) EvaluateYAQL(ctx context.Context, expr string, data any, hos
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	y := e.languages[0].(*yaqlLanguage)
-	return y.evaluateSource(ctx, expr, data, host, false)
+	for _, l := range e.languages {
+		if y, ok := l.(*yaqlLanguage); ok {
+			return y.evaluateSource(ctx, expr, data, host, false)
+		}
+	}
+	return nil, errors.New("evaluate YAQL: no YAQL language configured")
 }

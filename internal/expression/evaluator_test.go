@@ -27,6 +27,16 @@ func (h *fakeHost) Task(_ context.Context, name string) (any, error) {
 
 func (h *fakeHost) Execution(context.Context) (any, error) { return h.exec, nil }
 
+func (h *fakeHost) Tasks(_ context.Context, wfID string, recursive bool, state string, flat bool) (any, error) {
+	return []any{value.MapOf("wf", wfID, "recursive", recursive, "state", state, "flat", flat)}, nil
+}
+
+func (h *fakeHost) Executions(_ context.Context, f ExecutionsFilter) (any, error) {
+	return []any{value.MapOf("id", f.ID, "root", f.RootExecutionID, "state", f.State, "from", f.FromTime, "to", f.ToTime)}, nil
+}
+
+func (h *fakeHost) Global(_ context.Context, name string) (any, error) { return "global-" + name, nil }
+
 func newFakeHost() *fakeHost {
 	return &fakeHost{
 		tasks: map[string]any{
@@ -53,7 +63,7 @@ func TestEvaluateWalksValues(t *testing.T) {
 		"py": "<% $.flag %>/<% $.nothing2 = null %>/<% $.l %>",
 		"list": ["<% $.x + 1 %>", "plain", 7, null],
 		"nested": {"env": "<% env().region %>"},
-		"<% $.name %>": "key evaluated",
+		"<% $.name %>": "keys stay as written, as in Mistral",
 		"spaced": "  <% $.x %>"
 	}`)
 	before := string(value.MustEncode(spec))
@@ -65,7 +75,7 @@ func TestEvaluateWalksValues(t *testing.T) {
 	got, err := ev.Evaluate(context.Background(), spec, data, nil)
 	require.NoError(t, err)
 	require.Equal(t,
-		`{"typed":5,"text":"Hello, World!","py":"True/None/[1, 2]","list":[6,"plain",7,null],"nested":{"env":"R1"},"World":"key evaluated","spaced":"  5"}`,
+		`{"typed":5,"text":"Hello, World!","py":"True/None/[1, 2]","list":[6,"plain",7,null],"nested":{"env":"R1"},"<% $.name %>":"keys stay as written, as in Mistral","spaced":"  5"}`,
 		string(value.MustEncode(got)))
 	require.Equal(t, before, string(value.MustEncode(spec)), "input must not be modified")
 }
@@ -79,6 +89,10 @@ func TestHostFunctions(t *testing.T) {
 		{"<% task(nope) %>", `null`},
 		{"<% execution().input.n * 2 %>", `6`},
 		{"<% len(uuid()) %>", `36`},
+		{"<% tasks() %>", `[{"wf":"","recursive":false,"state":"","flat":false}]`},
+		{"<% tasks(workflowExecutionId => wf1, recursive => true, state => SUCCESS, flat => true) %>", `[{"wf":"wf1","recursive":true,"state":"SUCCESS","flat":true}]`},
+		{"<% global(x) %>", `"global-x"`},
+		{"<% executions(state => RUNNING, rootExecutionId => r1).first().root %>", `"r1"`},
 		{"<% json_dump({a => [1]}) %>", `"{\n    \"a\": [\n        1\n    ]\n}"`},
 		{"<% json_parse('{\"b\": 1, \"a\": 2}') %>", `{"b":1,"a":2}`},
 		{"<% yaml_dump({b => 1, a => [x, y]}) %>", `"a:\n- x\n- y\nb: 1\n"`},

@@ -2,7 +2,6 @@ package expression
 
 import (
 	"context"
-	"regexp"
 	"strings"
 )
 
@@ -22,11 +21,34 @@ type Language interface {
 	Validate(s string) error
 }
 
-// yaqlBlockRE is Mistral's detector: non-greedy and single-line (no DOTALL),
-// so a block cannot span lines.
-var yaqlBlockRE = regexp.MustCompile(`<%.*?%>`)
+// findYAQLBlocks returns the <% %> blocks of s the way Mistral's regex
+// <%.*?%> finds them: leftmost, non-greedy, and not across a newline (no
+// DOTALL). Hand-written because it runs on every string of every spec.
+func findYAQLBlocks(s string) []string {
+	var out []string
+	for i := 0; i+1 < len(s); {
+		start := strings.Index(s[i:], "<%")
+		if start < 0 {
+			break
+		}
+		start += i
+		rest := s[start+2:]
+		end := strings.Index(rest, "%>")
+		nl := strings.IndexByte(rest, '\n')
+		if end < 0 {
+			break
+		}
+		if nl >= 0 && nl < end {
+			i = start + 2 + nl + 1 // this "<%" has no closing on its line
+			continue
+		}
+		out = append(out, s[start:start+2+end+2])
+		i = start + 2 + end + 2
+	}
+	return out
+}
 
 // ContainsExpression reports whether s holds an expression block.
 func ContainsExpression(s string) bool {
-	return strings.Contains(s, "<%") && yaqlBlockRE.MatchString(s)
+	return strings.Contains(s, "<%") && len(findYAQLBlocks(s)) > 0
 }

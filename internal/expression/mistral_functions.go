@@ -1,79 +1,170 @@
 package expression
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/bora-workflow/bora/internal/expression/yaql"
 	"github.com/bora-workflow/bora/internal/value"
-	yaml "go.yaml.in/yaml/v3"
 )
 
-// mistralYAQLFunctions are Mistral's own functions, registered as plain
-// functions (task(x) works, 'x'.task() does not), as Mistral registers them.
-func mistralYAQLFunctions() []*yaql.Func {
-	tAny := yaql.TAny
-	fn := func(name string, impl func(c *yaql.Call) (any, error), params ...yaql.Param) *yaql.Func {
-		return &yaql.Func{Name: name, Kind: yaql.Function, Params: params, Impl: impl}
-	}
-	return []*yaql.Func{
-		fn("env", func(c *yaql.Call) (any, error) {
-			v, _ := c.Var("__env")
+// function is one of Mistral's expression functions, written once for every
+// language: the YAQL adapter (yaql_functions.go) and, later, the Jinja one
+// wrap it in their own calling conventions.
+type function struct {
+	name   string
+	params []param
+	call   func(fc *funcCall) (any, error)
+}
+
+// param is a function parameter. Names follow yaql's camelCase convention
+// for Mistral's Python names (tasks(workflow_execution_id=…) is
+// tasks(workflowExecutionId => …) in YAQL).
+type param struct {
+	name     string
+	optional bool
+	def      any
+	// boolean: only true, false or null are accepted, as yaql infers for
+	// a Python parameter whose default is False.
+	boolean bool
+}
+
+// funcCall is one call of a function: its arguments (one per param,
+// defaults filled in) and what it may read of the evaluation.
+type funcCall struct {
+	ctx  context.Context
+	host Host // nil when evaluating outside a workflow
+	data any  // the data the expression is evaluated against ($ / _)
+	args []any
+}
+
+func required(name string) param          { return param{name: name} }
+func optional(name string, def any) param { return param{name: name, optional: true, def: def} }
+func optionalBool(name string) param {
+	return param{name: name, optional: true, def: false, boolean: true}
+}
+
+// mistralFunctions are Mistral's std_functions (mistral/expressions).
+func mistralFunctions() []function {
+	return []function{
+		{"env", nil, func(fc *funcCall) (any, error) {
+			m, _ := fc.data.(*value.Map)
+			v, _ := m.Get("__env")
 			return v, nil
-		}),
-		fn("execution", func(c *yaql.Call) (any, error) {
-			h, err := hostOf(c, "execution")
+		}},
+		{"execution", nil, func(fc *funcCall) (any, error) {
+			h, err := fc.needHost("execution")
 			if err != nil {
 				return nil, err
 			}
-			return h.Execution(c.Context())
-		}),
-		fn("task", func(c *yaql.Call) (any, error) {
-			h, err := hostOf(c, "task")
+			return h.Execution(fc.ctx)
+		}},
+		{"task", []param{optional("taskName", nil)}, func(fc *funcCall) (any, error) {
+			h, err := fc.needHost("task")
 			if err != nil {
 				return nil, err
 			}
-			name := ""
-			switch t := c.Args[0].(type) {
-			case nil:
-			case string:
-				name = t
-			default:
-				return nil, fmt.Errorf("task() takes a task name, not %s", value.TypeName(t))
+			name, err := optionalString(fc.args[0], "task()", "task_name")
+			if err != nil {
+				return nil, err
 			}
-			return h.Task(c.Context(), name)
-		}, yaql.Opt("name", tAny, nil)),
-		fn("json_dump", func(c *yaql.Call) (any, error) { return pythonJSON(c.Args[0], "    ") }, yaql.P("data", tAny)),
-		fn("json_pp", func(c *yaql.Call) (any, error) {
-			data := c.Args[0]
+			return h.Task(fc.ctx, name)
+		}},
+		{"tasks", []param{optional("workflowExecutionId", nil), optionalBool("recursive"), optional("state", nil), optionalBool("flat")}, func(fc *funcCall) (any, error) {
+			h, err := fc.needHost("tasks")
+			if err != nil {
+				return nil, err
+			}
+			th, ok := h.(TasksHost)
+			if !ok {
+				return nil, errors.New("tasks(): this workflow host cannot list task executions")
+			}
+			id, err := optionalString(fc.args[0], "tasks()", "workflow_execution_id")
+			if err != nil {
+				return nil, err
+			}
+			state, err := optionalString(fc.args[2], "tasks()", "state")
+			if err != nil {
+				return nil, err
+			}
+			return th.Tasks(fc.ctx, id, truthyData(fc.args[1]), state, truthyData(fc.args[3]))
+		}},
+		{"executions", []param{optional("id", nil), optional("rootExecutionId", nil), optional("state", nil), optional("fromTime", nil), optional("toTime", nil)}, func(fc *funcCall) (any, error) {
+			h, err := fc.needHost("executions")
+			if err != nil {
+				return nil, err
+			}
+			eh, ok := h.(ExecutionsHost)
+			if !ok {
+				return nil, errors.New("executions(): this workflow host cannot list workflow executions")
+			}
+			var f ExecutionsFilter
+			for i, dst := range []*string{&f.ID, &f.RootExecutionID, &f.State, &f.FromTime, &f.ToTime} {
+				if *dst, err = optionalString(fc.args[i], "executions()", []string{"id", "root_execution_id", "state", "from_time", "to_time"}[i]); err != nil {
+					return nil, err
+				}
+			}
+			return eh.Executions(fc.ctx, f)
+		}},
+		{"global", []param{required("varName")}, func(fc *funcCall) (any, error) {
+			h, err := fc.needHost("global")
+			if err != nil {
+				return nil, err
+			}
+			gh, ok := h.(GlobalHost)
+			if !ok {
+				return nil, errors.New("global(): this workflow host does not expose the workflow context")
+			}
+			name, ok := fc.args[0].(string)
+			if !ok {
+				return nil, fmt.Errorf("global() takes a variable name, not %s", value.TypeName(fc.args[0]))
+			}
+			return gh.Global(fc.ctx, name)
+		}},
+		{"json_dump", []param{required("data")}, func(fc *funcCall) (any, error) { return pythonJSON(fc.args[0], "    ") }},
+		{"json_pp", []param{optional("data", nil)}, func(fc *funcCall) (any, error) {
+			// Deprecated in Mistral; dumps its argument, or the whole data.
+			data := fc.args[0]
 			if !truthyData(data) {
-				data, _ = c.Var("")
+				data = fc.data
 			}
 			s, err := pythonJSON(data, "    ")
 			if err != nil {
 				return nil, err
 			}
 			return strings.ReplaceAll(strings.ReplaceAll(s, `\n`, "\n"), " \n", "\n"), nil
-		}, yaql.Opt("data", tAny, nil)),
-		fn("json_parse", func(c *yaql.Call) (any, error) {
-			s, ok := c.Args[0].(string)
+		}},
+		{"json_parse", []param{required("data")}, func(fc *funcCall) (any, error) {
+			s, ok := fc.args[0].(string)
 			if !ok {
-				return nil, fmt.Errorf("json_parse() takes a string, not %s", value.TypeName(c.Args[0]))
+				return nil, fmt.Errorf("json_parse() takes a string, not %s", value.TypeName(fc.args[0]))
 			}
-			return value.DecodeString(s)
-		}, yaql.P("data", tAny)),
-		fn("yaml_dump", func(c *yaql.Call) (any, error) { return pythonYAML(c.Args[0]) }, yaql.P("data", tAny)),
-		fn("yaml_parse", func(c *yaql.Call) (any, error) {
-			s, ok := c.Args[0].(string)
+			v, err := value.DecodeString(s)
+			if err != nil {
+				return nil, fmt.Errorf("json_parse(): %w", err)
+			}
+			return v, nil
+		}},
+		{"yaml_dump", []param{required("data")}, func(fc *funcCall) (any, error) { return pythonYAML(fc.args[0]) }},
+		{"yaml_parse", []param{required("data")}, func(fc *funcCall) (any, error) {
+			s, ok := fc.args[0].(string)
 			if !ok {
-				return nil, fmt.Errorf("yaml_parse() takes a string, not %s", value.TypeName(c.Args[0]))
+				return nil, fmt.Errorf("yaml_parse() takes a string, not %s", value.TypeName(fc.args[0]))
 			}
 			return parseYAML(s)
-		}, yaql.P("data", tAny)),
-		fn("uuid", func(*yaql.Call) (any, error) { return newUUID() }),
+		}},
+		{"uuid", nil, func(*funcCall) (any, error) { return newUUID() }},
 	}
+}
+
+// needHost returns the host, or an error naming fn when there is none.
+func (fc *funcCall) needHost(fn string) (Host, error) {
+	if fc.host == nil {
+		return nil, fmt.Errorf("%s(): %w", fn, errNoHost)
+	}
+	return fc.host, nil
 }
 
 func truthyData(v any) bool {
@@ -100,14 +191,6 @@ func truthyData(v any) bool {
 // running workflow.
 var errNoHost = errors.New("no workflow execution is available to this expression")
 
-func hostOf(c *yaql.Call, fn string) (Host, error) {
-	h, _ := c.User().(Host)
-	if h == nil {
-		return nil, fmt.Errorf("%s(): %w", fn, errNoHost)
-	}
-	return h, nil
-}
-
 // newUUID returns a random (version 4) UUID.
 func newUUID() (string, error) {
 	var b [16]byte
@@ -117,75 +200,4 @@ func newUUID() (string, error) {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]), nil
-}
-
-func parseYAML(s string) (any, error) {
-	var n yaml.Node
-	if err := yaml.Unmarshal([]byte(s), &n); err != nil {
-		return nil, fmt.Errorf("yaml_parse(): %w", err)
-	}
-	if n.Kind == 0 {
-		return nil, nil
-	}
-	return yamlNodeValue(&n)
-}
-
-// yamlNodeValue converts a YAML node tree into the value model, keeping
-// mapping order.
-func yamlNodeValue(n *yaml.Node) (any, error) {
-	switch n.Kind {
-	case yaml.DocumentNode:
-		if len(n.Content) == 0 {
-			return nil, nil
-		}
-		return yamlNodeValue(n.Content[0])
-	case yaml.AliasNode:
-		return yamlNodeValue(n.Alias)
-	case yaml.SequenceNode:
-		out := make([]any, 0, len(n.Content))
-		for _, c := range n.Content {
-			v, err := yamlNodeValue(c)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, v)
-		}
-		return out, nil
-	case yaml.MappingNode:
-		m := value.NewMap(len(n.Content) / 2)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, err := yamlNodeValue(n.Content[i])
-			if err != nil {
-				return nil, err
-			}
-			v, err := yamlNodeValue(n.Content[i+1])
-			if err != nil {
-				return nil, err
-			}
-			key, ok := k.(string)
-			if !ok {
-				key = yaql.PyStr(k)
-				if k == nil {
-					key = "null"
-				}
-			}
-			m.Set(key, v)
-		}
-		return m, nil
-	case yaml.ScalarNode:
-		var v any
-		if err := n.Decode(&v); err != nil {
-			return nil, fmt.Errorf("yaml_parse(): %w", err)
-		}
-		switch t := v.(type) {
-		case int:
-			return int64(t), nil
-		case uint64:
-			return value.ParseNumber(fmt.Sprint(t))
-		case float64, bool, string, nil:
-			return t, nil
-		}
-		return value.FromGo(v), nil
-	}
-	return nil, fmt.Errorf("yaml_parse(): unsupported YAML node")
 }

@@ -7,7 +7,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bora-workflow/bora/internal/expression/yaql"
 	"github.com/bora-workflow/bora/internal/value"
+	yaml "go.yaml.in/yaml/v3"
 )
 
 // pythonYAML renders v like PyYAML's safe_dump(v, default_flow_style=False):
@@ -35,8 +37,10 @@ func pythonYAML(v any) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		b.WriteString(s)
-		b.WriteString("\n...\n")
+		b.WriteString(s + "\n")
+		if !strings.HasPrefix(s, "'") && !strings.HasPrefix(s, `"`) {
+			b.WriteString("...\n") // PyYAML ends a plain scalar document explicitly
+		}
 	}
 	return b.String(), nil
 }
@@ -207,4 +211,86 @@ func yamlScalar(v any) (string, error) {
 		return "'" + strings.ReplaceAll(t, "'", "''") + "'", nil
 	}
 	return "", fmt.Errorf("yaml_dump(): cannot represent %s", value.TypeName(v))
+}
+
+// parseYAML is yaml_parse(): YAML to the value model, mapping order kept.
+func parseYAML(s string) (any, error) {
+	var n yaml.Node
+	if err := yaml.Unmarshal([]byte(s), &n); err != nil {
+		return nil, fmt.Errorf("yaml_parse(): %w", err)
+	}
+	if n.Kind == 0 {
+		return nil, nil
+	}
+	return yamlNodeValue(&n)
+}
+
+// yamlNodeValue converts a YAML node tree into the value model, keeping
+// mapping order.
+func yamlNodeValue(n *yaml.Node) (any, error) {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return yamlNodeValue(n.Content[0])
+	case yaml.AliasNode:
+		return yamlNodeValue(n.Alias)
+	case yaml.SequenceNode:
+		out := make([]any, 0, len(n.Content))
+		for _, c := range n.Content {
+			v, err := yamlNodeValue(c)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	case yaml.MappingNode:
+		m := value.NewMap(len(n.Content) / 2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, err := yamlNodeValue(n.Content[i])
+			if err != nil {
+				return nil, err
+			}
+			v, err := yamlNodeValue(n.Content[i+1])
+			if err != nil {
+				return nil, err
+			}
+			key, ok := k.(string)
+			if !ok {
+				key = yaql.PyStr(k)
+				if k == nil {
+					key = "null"
+				}
+			}
+			m.Set(key, v)
+		}
+		return m, nil
+	case yaml.ScalarNode:
+		var v any
+		if err := n.Decode(&v); err != nil {
+			return nil, fmt.Errorf("yaml_parse(): %w", err)
+		}
+		switch t := v.(type) {
+		case int:
+			return int64(t), nil
+		case uint64:
+			return value.ParseNumber(fmt.Sprint(t))
+		case float64, bool, string, nil:
+			return t, nil
+		}
+		return value.FromGo(v), nil
+	}
+	return nil, fmt.Errorf("yaml_parse(): unsupported YAML node")
+}
+
+func optionalString(v any, fn, param string) (string, error) {
+	switch t := v.(type) {
+	case nil:
+		return "", nil
+	case string:
+		return t, nil
+	}
+	return "", fmt.Errorf("%s: %s must be a string, not %s", fn, param, value.TypeName(v))
 }

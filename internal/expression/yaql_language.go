@@ -18,7 +18,7 @@ type yaqlLanguage struct {
 
 func newYAQL(opts Options) *yaqlLanguage {
 	return &yaqlLanguage{
-		engine: yaql.NewEngine(yaql.Options{IterationLimit: opts.IterationLimit, Functions: mistralYAQLFunctions()}),
+		engine: yaql.NewEngine(yaql.Options{IterationLimit: opts.IterationLimit, Functions: yaqlFunctions(mistralFunctions())}),
 		cache:  newParseCache[*yaql.Expr](opts.CacheSize),
 	}
 }
@@ -39,7 +39,7 @@ func (l *yaqlLanguage) parse(src string) (*yaql.Expr, error) {
 }
 
 func (l *yaqlLanguage) Evaluate(ctx context.Context, s string, data any, host Host) (any, error) {
-	blocks := yaqlBlockRE.FindAllString(s, -1)
+	blocks := findYAQLBlocks(s)
 	// Like Mistral: only a block spanning the whole string keeps its type.
 	if len(blocks) == 1 && len(blocks[0]) == len(s) {
 		return l.evaluateBlock(ctx, blocks[0], data, host, false)
@@ -73,7 +73,7 @@ func (l *yaqlLanguage) evaluateSource(ctx context.Context, src string, data any,
 	if err != nil {
 		return nil, &Error{Expression: "<% " + src + " %>", Err: err, Parse: true}
 	}
-	opts := yaql.EvalOptions{Vars: mistralVars(data), User: host}
+	opts := yaql.EvalOptions{Vars: mistralVars(data), User: &yaqlEnv{host: host, data: data}}
 	var v any
 	if asText {
 		v, err = l.engine.EvaluateToString(ctx, expr, data, opts)
@@ -87,7 +87,7 @@ func (l *yaqlLanguage) evaluateSource(ctx context.Context, src string, data any,
 }
 
 func (l *yaqlLanguage) Validate(s string) error {
-	for _, block := range yaqlBlockRE.FindAllString(s, -1) {
+	for _, block := range findYAQLBlocks(s) {
 		if _, err := l.parse(blockExpr(block)); err != nil {
 			return &Error{Expression: block, Err: err, Parse: true}
 		}

@@ -8,6 +8,9 @@ type (
 	constNode struct {
 		pos int
 		val any
+		// wrapped marks a parenthesised literal: yaql no longer treats it as
+		// a constant when choosing an overload.
+		wrapped bool
 	}
 	// keywordNode is a bare identifier, which YAQL treats as a string
 	// constant (and as a parameter name on the left of =>).

@@ -37,7 +37,9 @@ type vector struct {
 }
 
 // readVectors decodes a JSONL file; data and expected go through
-// value.Decode so key order and int/float typing survive.
+// value.Decode so key order and int/float typing survive. A line
+// {"define_data": name, "data": ...} defines a data context that later
+// vectors use with "data_ref": name (keeps bora's own vector file small).
 func readVectors(t *testing.T, path string) []vector {
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {
@@ -46,6 +48,7 @@ func readVectors(t *testing.T, path string) []vector {
 	require.NoError(t, err)
 	defer f.Close()
 	var out []vector
+	defined := map[string]any{}
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<24)
 	for sc.Scan() {
@@ -57,6 +60,15 @@ func readVectors(t *testing.T, path string) []vector {
 		m := raw.(*value.Map)
 		v.data, _ = m.Get("data")
 		v.expected, _ = m.Get("expected")
+		if name, ok := m.Get("define_data"); ok {
+			defined[name.(string)] = v.data
+			continue
+		}
+		if ref, ok := m.Get("data_ref"); ok {
+			data, ok := defined[ref.(string)]
+			require.True(t, ok, "data_ref %v is not defined before use", ref)
+			v.data = data
+		}
 		out = append(out, v)
 	}
 	require.NoError(t, sc.Err())
@@ -184,7 +196,7 @@ func TestConformanceVectors(t *testing.T) {
 
 	failedExprs := map[string]string{}
 	passedExprs := map[string]bool{}
-	pass, classMatch, errVectors := 0, 0, 0
+	pass, classMatch, kindMatch, errVectors := 0, 0, 0, 0
 	for _, v := range vectors {
 		got, err := ev.EvaluateYAQL(ctx, v.Expr, v.data, nil)
 		msg := outcome(got, err, v)
@@ -195,6 +207,11 @@ func TestConformanceVectors(t *testing.T) {
 				errVectors++
 				if isParseClass(v.ErrorType) == yaql.IsParseError(err) {
 					classMatch++
+				}
+				if string(yaql.KindOf(err)) == v.ErrorType {
+					kindMatch++
+				} else if testing.Verbose() {
+					t.Logf("error kind of %q: %s, yaql raises %s", v.Expr, yaql.KindOf(err), v.ErrorType)
 				}
 			}
 			continue
@@ -218,8 +235,8 @@ func TestConformanceVectors(t *testing.T) {
 	for _, expr := range stale {
 		t.Errorf("vector %q now passes: remove it from testdata/yaql_known_failures.txt", expr)
 	}
-	t.Logf("vectors.jsonl: %d/%d passed (%.1f%%); error class (parse vs evaluation) matched for %d/%d error vectors",
-		pass, len(vectors), 100*float64(pass)/float64(len(vectors)), classMatch, errVectors)
+	t.Logf("vectors.jsonl: %d/%d passed (%.1f%%); of the %d error vectors, %d raise the same class family (parse vs evaluation) and %d the same yaql exception class",
+		pass, len(vectors), 100*float64(pass)/float64(len(vectors)), errVectors, classMatch, kindMatch)
 	if os.Getenv("YAQL_WRITE_FAILURES") != "" {
 		writeFailures(t, failedExprs, known)
 	}
@@ -259,4 +276,51 @@ func TestConformanceInline(t *testing.T) {
 		pass++
 	}
 	t.Logf("inline.jsonl: %d/%d passed", pass, len(vectors))
+}
+
+// TestBoraVectors runs testdata/yaql_extra_vectors.jsonl: expressions
+// bora's developers wrote to probe corners the shared vectors miss (plus
+// generated operator-precedence and argument-type cases), with the answers
+// of the real yaql 2.0 obtained through testdata/oracle.py (the engine setup
+// of shared/conformance/yaql). All of them must pass.
+func TestBoraVectors(t *testing.T) {
+	t.Setenv("YAQL_EXTRA_VECTORS", filepath.Join("testdata", "yaql_extra_vectors.jsonl"))
+	TestExtraVectors(t)
+}
+
+// TestExtraVectors runs vectors from the file named by YAQL_EXTRA_VECTORS
+// (same format, e.g. produced with the oracle of shared/conformance/yaql)
+// and reports every mismatch; it is a tool for differential testing, so it
+// does not consult the known-failures list.
+func TestExtraVectors(t *testing.T) {
+	path := os.Getenv("YAQL_EXTRA_VECTORS")
+	if path == "" {
+		t.Skip("set YAQL_EXTRA_VECTORS to a vectors file to run")
+	}
+	ev := expression.New(expression.Options{IterationLimit: 10000})
+	pass, total := 0, 0
+	for _, v := range readVectors(t, path) {
+		total++
+		var got any
+		var err error
+		if v.Template != "" {
+			got, err = ev.Evaluate(context.Background(), v.Template, v.data, nil)
+		} else {
+			got, err = ev.EvaluateYAQL(context.Background(), v.Expr, v.data, nil)
+		}
+		msg := outcome(got, err, v)
+		if msg == "" && v.Error && string(yaql.KindOf(err)) != v.ErrorType && os.Getenv("YAQL_STRICT_KINDS") != "" {
+			msg = "error kind " + string(yaql.KindOf(err)) + ", want " + v.ErrorType + ": " + err.Error()
+		}
+		if msg != "" {
+			data := string(value.MustEncode(v.data))
+			if len(data) > 60 {
+				data = data[:60] + "…"
+			}
+			t.Errorf("%q (data %s): %s", v.Expr+v.Template, data, msg)
+			continue
+		}
+		pass++
+	}
+	t.Logf("%s: %d/%d passed", path, pass, total)
 }

@@ -1,6 +1,8 @@
 package yaql
 
 import (
+	"math"
+	"math/big"
 	"strings"
 
 	"github.com/bora-workflow/bora/internal/value"
@@ -17,7 +19,11 @@ func dictKey(k any) (string, error) {
 		return s, nil
 	}
 	switch k.(type) {
-	case *Set, *Seq, *Lambda, *Regex, *contextValue:
+	case *Set:
+		// Sets are frozensets in yaql, so they can be keys; such keys are
+		// only ever looked up, never read back, so the hash key will do.
+		return foreignKeyMarker + "set" + hashKey(k), nil
+	case *Seq, *Lambda, *Regex, *contextValue:
 		return "", errf(KindType, "unhashable type: '%s'", typeName(k))
 	}
 	b, err := value.Encode(k)
@@ -47,16 +53,56 @@ func keyValue(k string) any {
 
 // outputKey renders a key for the value model the way Python's json.dumps
 // renders non-string dict keys (1 → "1", true → "true", null → "null").
-func outputKey(k string) string {
+// Tuple and set keys fail, as they do in Mistral's output conversion (which
+// turns them into unhashable lists).
+func outputKey(k string) (string, error) {
 	if !strings.HasPrefix(k, foreignKeyMarker) {
-		return k
+		return k, nil
 	}
 	switch v := keyValue(k).(type) {
 	case string:
-		return v
+		if strings.HasPrefix(v, foreignKeyMarker) { // a set key
+			return "", errf(KindType, "unhashable type: 'set' (a dict in the result has a set as a key)")
+		}
+		return v, nil
 	case float64:
-		return value.FormatFloat(v)
+		return value.FormatFloat(v), nil
+	case []any, *value.Map:
+		return "", errf(KindType, "unhashable type: '%s' (a dict in the result has a %s as a key)", typeName(v), typeName(v))
 	default:
-		return string(value.MustEncode(v))
+		return string(value.MustEncode(v)), nil
 	}
+}
+
+// resolveKey is dictKey for a key about to be looked up or stored in m:
+// Python finds 1.0 and true under the key 1 (equal values hash alike), so
+// when m already holds a numerically equal key, that key is used.
+func resolveKey(m *value.Map, k any) (string, error) {
+	key, err := dictKey(k)
+	if err != nil || m.Has(key) {
+		return key, err
+	}
+	n, ok := numeric(k)
+	if !ok {
+		return key, nil
+	}
+	var alts []any
+	if f := toFloat(n); f == math.Trunc(f) && !math.IsInf(f, 0) {
+		alts = append(alts, f)
+		if b, exact := new(big.Float).SetFloat64(f).Int(nil); exact == big.Exact {
+			alts = append(alts, normBig(b))
+		}
+	}
+	if numCmp(n, int64(0)) == 0 {
+		alts = append(alts, false)
+	}
+	if numCmp(n, int64(1)) == 0 {
+		alts = append(alts, true)
+	}
+	for _, alt := range alts {
+		if altKey, err := dictKey(alt); err == nil && m.Has(altKey) {
+			return altKey, nil
+		}
+	}
+	return key, nil
 }

@@ -12,8 +12,10 @@ const DefaultIterationLimit = 100000
 
 // Options configure an Engine.
 type Options struct {
-	// IterationLimit caps the elements a single collection may yield; 0
-	// means DefaultIterationLimit.
+	// IterationLimit caps the elements a single collection may yield (0
+	// means DefaultIterationLimit); one evaluation may iterate at most 100
+	// times that many elements in total. Strings are capped at 100 times
+	// it in bytes.
 	IterationLimit int
 	// Functions are registered after the standard library, so a function
 	// here adds overloads after the built-in ones of the same name.
@@ -56,7 +58,8 @@ type EvalOptions struct {
 
 // Evaluate evaluates expr with $ bound to data and returns the result
 // converted to the value model (sets and sequences become lists).
-func (e *Engine) Evaluate(ctx context.Context, expr *Expr, data any, opts EvalOptions) (any, error) {
+func (e *Engine) Evaluate(ctx context.Context, expr *Expr, data any, opts EvalOptions) (_ any, err error) {
+	defer recoverInternal(&err)
 	raw, st, err := e.evaluateRaw(ctx, expr, data, opts)
 	if err != nil {
 		return nil, err
@@ -68,7 +71,8 @@ func (e *Engine) Evaluate(ctx context.Context, expr *Expr, data any, opts EvalOp
 // EvaluateToString evaluates expr and renders the result as Python str()
 // of the value Mistral would get (True, None, [1, 2], {'a': 1}, {1, 2} for
 // sets): what Mistral interpolates into text around <% %> blocks.
-func (e *Engine) EvaluateToString(ctx context.Context, expr *Expr, data any, opts EvalOptions) (string, error) {
+func (e *Engine) EvaluateToString(ctx context.Context, expr *Expr, data any, opts EvalOptions) (_ string, err error) {
+	defer recoverInternal(&err)
 	raw, st, err := e.evaluateRaw(ctx, expr, data, opts)
 	if err != nil {
 		return "", err
@@ -105,6 +109,33 @@ type evalState struct {
 	user   any
 	limit  int
 	budget int // total elements all iterators may still produce
+	depth  int // nesting of function and lambda calls
+}
+
+// maxCallDepth bounds recursion through def() functions and lambdas; Go
+// would otherwise grow the stack until the process dies.
+const maxCallDepth = 2000
+
+func (st *evalState) enter() error {
+	st.depth++
+	if st.depth > maxCallDepth {
+		return errf(KindLimit, "call depth limit of %d exceeded (runaway recursion?)", maxCallDepth)
+	}
+	return nil
+}
+
+func (st *evalState) leave() { st.depth-- }
+
+// charge takes n copied elements from the evaluation's budget: functions
+// that copy whole dicts or lists (set, delete, +, insert) would otherwise
+// let a loop such as range(100000).aggregate($1.set($2, 1), {}) do
+// quadratic work unchecked.
+func (st *evalState) charge(n int) error {
+	st.budget -= n
+	if st.budget < 0 {
+		return errf(KindLimit, "evaluation exceeded its budget of %d iterated or copied elements", st.limit*100)
+	}
+	return nil
 }
 
 // step is called for each element an iterator yields; n is how many that
@@ -113,9 +144,8 @@ func (st *evalState) step(n int) error {
 	if n > st.limit {
 		return errf(KindLimit, "iteration limit of %d elements exceeded", st.limit)
 	}
-	st.budget--
-	if st.budget < 0 {
-		return errf(KindLimit, "evaluation exceeded its budget of %d iterated elements", st.limit*100)
+	if err := st.charge(1); err != nil {
+		return err
 	}
 	if st.budget%1024 == 0 {
 		if err := st.ctx.Err(); err != nil {
@@ -123,4 +153,12 @@ func (st *evalState) step(n int) error {
 		}
 	}
 	return nil
+}
+
+// recoverInternal turns a panic inside a builtin (a bug) into an error, so
+// one bad expression cannot bring down the workflow engine.
+func recoverInternal(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("internal error while evaluating the expression (please report it): %v", r)
+	}
 }

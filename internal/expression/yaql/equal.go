@@ -47,6 +47,12 @@ func equal(a, b any) bool {
 			}
 		}
 		return true
+	case DateTime:
+		y, ok := b.(DateTime)
+		return ok && x.t.Equal(y.t)
+	case TimeSpan:
+		y, ok := b.(TimeSpan)
+		return ok && x.us == y.us
 	case *Set:
 		y, ok := b.(*Set)
 		if !ok || x.Len() != y.Len() {
@@ -139,6 +145,10 @@ func writeHashKey(b *strings.Builder, v any) {
 		}
 		sort.Strings(parts)
 		b.WriteString("<" + strings.Join(parts, ",") + ">")
+	case DateTime:
+		b.WriteString("t" + strconv.FormatInt(t.t.UnixMicro(), 10))
+	case TimeSpan:
+		b.WriteString("T" + strconv.FormatInt(t.us, 10))
 	default:
 		b.WriteString("p")
 		b.WriteString(strconv.FormatUint(uint64(uintptrOf(v)), 16))

@@ -76,6 +76,9 @@ func errf(kind ErrorKind, format string, args ...any) error {
 
 // withPos sets the position of a position-less yaql error.
 func withPos(err error, pos int) error {
+	if err == nil {
+		return nil
+	}
 	var ye *Error
 	if errors.As(err, &ye) && ye.Pos < 0 {
 		ye.Pos = pos

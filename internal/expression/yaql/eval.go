@@ -69,7 +69,7 @@ func (st *evalState) evalMap(t *mapNode, s *scope) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		key, err := dictKey(k)
+		key, err := resolveKey(m, k)
 		if err != nil {
 			return nil, withPos(err, a.key.position())
 		}
@@ -141,6 +141,9 @@ func (st *evalState) evalBinary(t *binaryNode, s *scope) (any, error) {
 		}
 		return st.dot(recv, t.right, s)
 	}
+	if err := constantMismatch(t); err != nil {
+		return nil, err
+	}
 	l, err := st.eval(t.left, s)
 	if err != nil {
 		return nil, err
@@ -150,6 +153,39 @@ func (st *evalState) evalBinary(t *binaryNode, s *scope) (any, error) {
 		return nil, err
 	}
 	return st.binaryOp(t.op, l, r)
+}
+
+// constantMismatch fails an operator whose literal operand no overload
+// accepts (1 / null, x + true) before evaluating the other operand: yaql
+// checks constant arguments first, so that is the error it reports even
+// when the other operand would fail too.
+func constantMismatch(t *binaryNode) error {
+	for i, side := range []node{t.left, t.right} {
+		c, ok := side.(*constNode)
+		if !ok || c.wrapped {
+			continue
+		}
+		v := c.val
+		_, isBool := v.(bool)
+		_, isStr := v.(string)
+		bad := false
+		switch t.op {
+		case "+":
+			bad = v == nil || isBool
+		case "-", "/", "mod":
+			bad = v == nil || isBool || isStr
+		case "*":
+			bad = v == nil
+		case "=~", "!~":
+			bad = !isStr
+		case "in":
+			bad = i == 1 && !isStr
+		}
+		if bad {
+			return errf(KindNoMatchingFunc, "operator %s cannot be applied to %s", t.op, typeName(v))
+		}
+	}
+	return nil
 }
 
 // dot applies the '.' operator: a method call, a dict key / attribute, or
@@ -178,6 +214,9 @@ func (st *evalState) attribute(recv any, name string) (any, error) {
 		return v, nil
 	case []any, *Set, *Seq:
 		return st.lazyMap(t, func(e any) (any, error) { return st.attribute(e, name) })
+	}
+	if v, ok := dateTimeProperty(recv, name); ok {
+		return v, nil
 	}
 	return nil, errf(KindNoFunction, "%s has no attribute %q (no function #property#%s)", typeName(recv), name, name)
 }

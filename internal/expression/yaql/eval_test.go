@@ -2,6 +2,7 @@ package yaql
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/bora-workflow/bora/internal/value"
@@ -151,6 +152,10 @@ func TestEvaluateErrors(t *testing.T) {
 		{"sequence().toList()", KindLimit, "iteration limit of 1000 elements exceeded"},
 		{"range(2000).len()", KindLimit, "iteration limit"},
 		{"'ab' * 100000000", KindLimit, "string of more than"},
+		{"def(f, f($)) -> f(1)", KindLimit, "call depth limit"},
+		{"range(100).aggregate($1 * $1, 3)", KindLimit, "integer result would exceed"},
+		{"pow(3, 100000000)", KindLimit, "too large"},
+		{"range(1000).aggregate($1.set($2, 1), {})", KindLimit, "budget"},
 	}
 	e := NewEngine(Options{IterationLimit: 1000})
 	for _, tt := range tests {
@@ -162,6 +167,15 @@ func TestEvaluateErrors(t *testing.T) {
 			require.Contains(t, err.Error(), "at position")
 		})
 	}
+}
+
+func TestParseNestingLimit(t *testing.T) {
+	src := strings.Repeat("(", 300) + "1" + strings.Repeat(")", 300)
+	_, err := Parse(src)
+	require.True(t, IsParseError(err))
+	require.Contains(t, err.Error(), "nested more than")
+	_, err = Parse(strings.Repeat("(", 100) + "1" + strings.Repeat(")", 100))
+	require.NoError(t, err)
 }
 
 func TestEvaluateDoesNotModifyData(t *testing.T) {

@@ -38,9 +38,9 @@ func (st *evalState) convertOutput(v any, keepSets bool) (any, error) {
 		if keepSets {
 			return t, nil
 		}
-		return st.convertOutput(append([]any(nil), t.items...), false)
+		return st.convertOutput(append([]any(nil), t.ordered()...), false)
 	case *Seq:
-		if t.itemsView {
+		if t.itemsView && len(t.items) > 0 {
 			return nil, errf(KindType, "unhashable type: 'list' (dict.items() cannot be the result; use .select() or .toList())")
 		}
 		items, err := st.toSlice(t)
@@ -57,13 +57,29 @@ func (st *evalState) convertOutput(v any, keepSets bool) (any, error) {
 			if err != nil {
 				return false
 			}
-			m.Set(outputKey(k), f)
+			var key string
+			if key, err = outputKey(k); err != nil {
+				return false
+			}
+			m.Set(key, f)
 			return true
 		})
 		if err != nil {
 			return nil, err
 		}
 		return m, nil
+	case DateTime:
+		if keepSets { // rendered as text later, by Python str() rules
+			return v, nil
+		}
+		// Mistral stores results as JSON, where oslo's to_primitive writes
+		// datetimes in this ISO form.
+		return v.(DateTime).t.Format("2006-01-02T15:04:05.000000"), nil
+	case TimeSpan:
+		if keepSets {
+			return v, nil
+		}
+		return v.(TimeSpan).String(), nil
 	case *contextValue:
 		return nil, errf(KindType, "the result is a context (from let/with/def); use -> to evaluate an expression in it")
 	case *Lambda, *Regex:

@@ -2,7 +2,6 @@ package yaql
 
 import (
 	"context"
-	"strings"
 )
 
 // Kind says how a function can be called: f(x), x.f(), or both.
@@ -26,21 +25,27 @@ type Type struct {
 
 // Predefined parameter types, mirroring yaql's smart types.
 var (
-	TAny      = Type{"any", func(any) bool { return true }}
-	TNotNull  = Type{"not null", func(v any) bool { return v != nil }}
-	TString   = Type{"string", isString}
-	TStringN  = Type{"string or null", func(v any) bool { return v == nil || isString(v) }}
-	TNumber   = Type{"number", isNumber}
-	TNumberN  = Type{"number or null", func(v any) bool { return v == nil || isNumber(v) }}
-	TInt      = Type{"integer", isInt}
-	TIntN     = Type{"integer or null", func(v any) bool { return v == nil || isInt(v) }}
-	TBool     = Type{"boolean", func(v any) bool { _, ok := v.(bool); return ok }}
+	TAny     = Type{"any", func(any) bool { return true }}
+	TString  = Type{"string", isString}
+	TStringN = Type{"string or null", func(v any) bool { return v == nil || isString(v) }}
+	TNumber  = Type{"number", isNumber}
+	TNumberN = Type{"number or null", func(v any) bool { return v == nil || isNumber(v) }}
+	TInt     = Type{"integer", isInt}
+	TIntN    = Type{"integer or null", func(v any) bool { return v == nil || isInt(v) }}
+	TBool    = Type{"boolean", func(v any) bool { _, ok := v.(bool); return ok }}
+	// TBoolN is the type yaql infers for an untyped parameter whose default
+	// is false: a bool, or null.
+	TBoolN    = Type{"boolean or null", func(v any) bool { _, ok := v.(bool); return ok || v == nil }}
 	TIterable = Type{"iterable", isIterable}
 	TSequence = Type{"list", isSequence}
 	TMap      = Type{"dict", isMap}
 	TSet      = Type{"set", func(v any) bool { _, ok := v.(*Set); return ok }}
-	TRegex    = Type{"regex", func(v any) bool { _, ok := v.(*Regex); return ok }}
-	TNull     = Type{"null", func(v any) bool { return v == nil }}
+	// TFrozenSet is a real set, not a dict.keys() view (views lack union()
+	// and friends in Python).
+	TFrozenSet = Type{"set", func(v any) bool { s, ok := v.(*Set); return ok && !s.keysView }}
+	TRegex     = Type{"regex", func(v any) bool { _, ok := v.(*Regex); return ok }}
+	// TIterator is a lazy sequence (a Python iterator), not a list or set.
+	TIterator = Type{"iterator", func(v any) bool { s, ok := v.(*Seq); return ok && !s.view }}
 	// TIntLike accepts ints and bools (Python's isinstance(x, int)).
 	TIntLike = Type{"integer", func(v any) bool { _, isB := v.(bool); return isInt(v) || isB }}
 )
@@ -116,6 +121,11 @@ func (a RawArg) KeywordName() (string, bool) {
 	return k.name, true
 }
 
+// Data returns argument i converted to the value model, the way a result is
+// (sets and lazy sequences become lists): for functions that hand their
+// arguments to code outside yaql, like Mistral's json_dump().
+func (c *Call) Data(i int) (any, error) { return c.st.finalize(c.Args[i]) }
+
 // Context is the Go context of the evaluation.
 func (c *Call) Context() context.Context { return c.st.ctx }
 
@@ -124,35 +134,3 @@ func (c *Call) User() any { return c.st.user }
 
 // Var returns the variable $name as seen by the call.
 func (c *Call) Var(name string) (any, bool) { return c.scope.get(name) }
-
-// Limit is the engine's iteration limit.
-func (c *Call) Limit() int { return c.st.limit }
-
-// iterate walks an iterable argument under the engine's iteration limit.
-func (c *Call) iterate(v any) (*iterator, error) { return c.st.iterate(v) }
-
-// camelCase converts a keyword argument name like key_selector to yaql's
-// keySelector convention.
-func camelCase(s string) string {
-	if !strings.Contains(s, "_") {
-		return s
-	}
-	parts := strings.Split(s, "_")
-	var b strings.Builder
-	lead := true
-	for _, p := range parts {
-		if p == "" {
-			if lead {
-				b.WriteByte('_')
-			}
-			continue
-		}
-		if lead {
-			b.WriteString(p)
-			lead = false
-			continue
-		}
-		b.WriteString(strings.ToUpper(p[:1]) + p[1:])
-	}
-	return b.String()
-}

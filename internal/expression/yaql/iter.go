@@ -1,7 +1,5 @@
 package yaql
 
-import "github.com/bora-workflow/bora/internal/value"
-
 // iterator pulls the elements of an iterable value, failing once more than
 // the engine's iteration limit have been produced — yaql's
 // limitIterators, which keeps sequence()/repeat()/cycle() from running away.
@@ -31,7 +29,7 @@ func (st *evalState) iterate(v any) (*iterator, error) {
 	case []any:
 		next = seqOfSlice(t).next
 	case *Set:
-		next = seqOfSlice(t.items).next
+		next = seqOfSlice(t.ordered()).next
 	case *Seq:
 		if t.reusable {
 			next = seqOfSlice(t.items).next
@@ -132,10 +130,4 @@ func (st *evalState) lazyConcat(vs ...any) (*Seq, error) {
 		}
 		return nil, false, nil
 	}), nil
-}
-
-// mapOf returns v as a dict, for functions whose receiver must be one.
-func mapOf(v any) (*value.Map, bool) {
-	m, ok := v.(*value.Map)
-	return m, ok
 }

@@ -203,10 +203,11 @@ func (l *lexer) quoted(start int, quote byte) (token, error) {
 			raw := l.src[start+1 : i]
 			l.pos = i + 1
 			var text string
+			ok := true
 			if quote == '`' {
 				text = strings.ReplaceAll(raw, "\\`", "`")
-			} else {
-				text = decodeEscapes(raw)
+			} else if text, ok = decodeEscapes(raw); !ok {
+				return token{}, newError(KindLexical, start, "lexical error: \\N{name} escapes are not supported")
 			}
 			return token{kind: tokString, text: text, pos: start}, nil
 		}
@@ -217,9 +218,9 @@ func (l *lexer) quoted(start int, quote byte) (token, error) {
 
 // decodeEscapes applies Python's unicode-escape decoding to the escape
 // sequences yaql recognises; unknown escapes stay as written.
-func decodeEscapes(s string) string {
+func decodeEscapes(s string) (string, bool) {
 	if !strings.Contains(s, "\\") {
-		return s
+		return s, true
 	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
@@ -234,13 +235,25 @@ func decodeEscapes(s string) string {
 			i++
 			continue
 		}
-		hexLen := map[byte]int{'x': 2, 'u': 4, 'U': 8}[n]
+		hexLen := 0
+		switch n {
+		case 'x':
+			hexLen = 2
+		case 'u':
+			hexLen = 4
+		case 'U':
+			hexLen = 8
+		}
 		if hexLen > 0 && i+2+hexLen <= len(s) {
 			if v, err := strconv.ParseUint(s[i+2:i+2+hexLen], 16, 32); err == nil {
 				b.WriteRune(rune(v))
 				i += 1 + hexLen
 				continue
 			}
+		}
+		if n == 'N' && i+2 < len(s) && s[i+2] == '{' {
+			// \N{NAME} would need the Unicode name table.
+			return "", false
 		}
 		if n >= '0' && n <= '7' {
 			j := i + 1
@@ -254,7 +267,7 @@ func decodeEscapes(s string) string {
 		}
 		b.WriteByte(c)
 	}
-	return b.String()
+	return b.String(), true
 }
 
 var singleEscapes = map[byte]byte{

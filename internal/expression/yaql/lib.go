@@ -55,4 +55,5 @@ func registerStdlib(e *Engine) {
 	registerCollections(e)
 	registerQueries(e)
 	registerRegex(e)
+	registerDateTime(e)
 }

@@ -8,7 +8,7 @@ func registerBranching(e *Engine) {
 		variadic(def("selectCase", Function, fnSelectCase), L("args")),
 		variadic(def("selectAllCases", Function, fnSelectAllCases), L("args")),
 		variadic(def("examine", Function, fnExamine), L("args")),
-		variadic(def("switchCase", Method, fnSwitchCase, P("case", TInt)), L("args")),
+		variadic(def("switchCase", Method, fnSwitchCase, P("case", TIntLike)), L("args")),
 	)
 }
 
@@ -67,7 +67,7 @@ func fnSelectAllCases(c *Call) (any, error) {
 			out = append(out, int64(i))
 		}
 	}
-	return newSeqOf(out), nil
+	return seqOfSlice(out), nil
 }
 
 func fnExamine(c *Call) (any, error) {
@@ -79,7 +79,7 @@ func fnExamine(c *Call) (any, error) {
 		}
 		out = append(out, truthy(v))
 	}
-	return newSeqOf(out), nil
+	return seqOfSlice(out), nil
 }
 
 func fnSwitchCase(c *Call) (any, error) {
@@ -93,6 +93,3 @@ func fnSwitchCase(c *Call) (any, error) {
 	}
 	return lambdas[n].(*Lambda).Call()
 }
-
-// newSeqOf wraps items as a generator-like (single pass) sequence.
-func newSeqOf(items []any) *Seq { return seqOfSlice(items) }

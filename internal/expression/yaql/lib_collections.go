@@ -4,6 +4,8 @@ import (
 	"github.com/bora-workflow/bora/internal/value"
 )
 
+// registerCollections adds yaql's collections module: list/dict/set
+// construction and the functions that work on whole lists, dicts and sets.
 func registerCollections(e *Engine) {
 	e.register(
 		variadic(def("list", Function, func(c *Call) (any, error) { return c.st.flattenIterators(c.Args) }), P("args", TAny)),
@@ -12,7 +14,7 @@ func registerCollections(e *Engine) {
 		raw("dict", Function, fnDictRules),
 		def("toDict", Method, fnToDict, P("collection", TIterable), L("keySelector"), LOpt("valueSelector")),
 		def("get", Method, func(c *Call) (any, error) {
-			k, err := dictKey(c.Args[1])
+			k, err := resolveKey(c.Args[0].(*value.Map), c.Args[1])
 			if err != nil {
 				return nil, err
 			}
@@ -22,8 +24,11 @@ func registerCollections(e *Engine) {
 			return c.Args[2], nil
 		}, P("dict", TMap), P("key", TAny), Opt("default", TAny, nil)),
 		def("set", Method, func(c *Call) (any, error) {
+			if err := c.st.charge(c.Args[0].(*value.Map).Len()); err != nil {
+				return nil, err
+			}
 			m := c.Args[0].(*value.Map).Clone()
-			k, err := dictKey(c.Args[1])
+			k, err := resolveKey(m, c.Args[1])
 			if err != nil {
 				return nil, err
 			}
@@ -31,6 +36,9 @@ func registerCollections(e *Engine) {
 			return m, nil
 		}, P("dict", TMap), P("key", TAny), P("value", TAny)),
 		def("set", Method, func(c *Call) (any, error) {
+			if err := c.st.charge(c.Args[0].(*value.Map).Len()); err != nil {
+				return nil, err
+			}
 			m := c.Args[0].(*value.Map).Clone()
 			m.Update(c.Args[1].(*value.Map))
 			return m, nil
@@ -41,25 +49,28 @@ func registerCollections(e *Engine) {
 			for _, k := range c.Args[0].(*value.Map).Keys() {
 				s.Add(keyValue(k))
 			}
+			s.keysView, s.view = true, c.Args[0].(*value.Map)
 			return s, nil
 		}, P("dict", TMap)),
 		def("values", Method, func(c *Call) (any, error) {
 			m := c.Args[0].(*value.Map)
 			out := make([]any, 0, m.Len())
 			m.Range(func(_ string, v any) bool { out = append(out, v); return true })
-			return reusableSeq(out), nil
+			s := reusableSeq(out)
+			s.view, s.viewOf = true, m
+			return s, nil
 		}, P("dict", TMap)),
 		def("items", Method, func(c *Call) (any, error) {
 			m := c.Args[0].(*value.Map)
 			out := make([]any, 0, m.Len())
 			m.Range(func(k string, v any) bool { out = append(out, []any{keyValue(k), v}); return true })
 			s := reusableSeq(out)
-			s.itemsView = true
+			s.itemsView, s.viewOf = true, m
 			return s, nil
 		}, P("dict", TMap)),
 		def("contains", Method, func(c *Call) (any, error) { return c.st.in(c.Args[1], c.Args[0]) }, P("collection", TIterable), P("value", TAny)),
 		def("containsKey", Method, func(c *Call) (any, error) {
-			k, err := dictKey(c.Args[1])
+			k, err := resolveKey(c.Args[0].(*value.Map), c.Args[1])
 			if err != nil {
 				return nil, err
 			}
@@ -72,19 +83,23 @@ func registerCollections(e *Engine) {
 		}, P("dict", TMap), P("value", TAny)),
 		def("isList", Function, func(c *Call) (any, error) { return isSequence(c.Args[0]), nil }, P("arg", TAny)),
 		def("isDict", Function, func(c *Call) (any, error) { return isMap(c.Args[0]), nil }, P("arg", TAny)),
-		def("isSet", Function, func(c *Call) (any, error) { _, ok := c.Args[0].(*Set); return ok, nil }, P("arg", TAny)),
+		def("isSet", Function, func(c *Call) (any, error) {
+			seq, isSeq := c.Args[0].(*Seq)
+			_, ok := c.Args[0].(*Set)
+			return ok || (isSeq && seq.itemsView), nil // dict.items() is a set view
+		}, P("arg", TAny)),
 		def("len", Both, func(c *Call) (any, error) { return int64(c.Args[0].(*value.Map).Len()), nil }, P("dict", TMap)),
 		def("len", Both, func(c *Call) (any, error) { return int64(len(c.Args[0].([]any))), nil }, P("sequence", TSequence)),
 		def("len", Both, func(c *Call) (any, error) { return int64(c.Args[0].(*Set).Len()), nil }, P("set", TSet)),
 		def("len", Both, func(c *Call) (any, error) { return int64(len([]rune(c.Args[0].(string)))), nil }, P("string", TString)),
 		def("delete", Method, fnDelete, P("collection", TIterable), P("position", TIntLike), Opt("count", TIntLike, int64(1))),
-		variadic(def("delete", Method, func(c *Call) (any, error) { return deleteKeys(c.Args[0].(*value.Map), c.Args[1:]) }, P("dict", TMap)), P("keys", TAny)),
+		variadic(def("delete", Method, func(c *Call) (any, error) { return deleteKeys(c.st, c.Args[0].(*value.Map), c.Args[1:]) }, P("dict", TMap)), P("keys", TAny)),
 		def("deleteAll", Method, func(c *Call) (any, error) {
 			keys, err := c.st.toSlice(c.Args[1])
 			if err != nil {
 				return nil, err
 			}
-			return deleteKeys(c.Args[0].(*value.Map), keys)
+			return deleteKeys(c.st, c.Args[0].(*value.Map), keys)
 		}, P("dict", TMap), P("keys", TIterable)),
 		def("insert", Method, fnListInsert, P("collection", TSequence), P("position", TIntLike), P("value", TAny)),
 		def("insert", Method, fnIterInsert, P("collection", Type{"iterable (not a set)", func(v any) bool { _, s := v.(*Set); return isIterable(v) && !s }}), P("position", TIntLike), P("value", TAny)),
@@ -105,15 +120,15 @@ func registerCollections(e *Engine) {
 			}
 			return setOf(items), nil
 		}, P("collection", TIterable)),
-		def("union", Method, func(c *Call) (any, error) { return setUnion(c.Args[0].(*Set), c.Args[1].(*Set)), nil }, P("left", TSet), P("right", TSet)),
-		def("intersect", Method, func(c *Call) (any, error) { return setIntersect(c.Args[0].(*Set), c.Args[1].(*Set)), nil }, P("left", TSet), P("right", TSet)),
-		def("difference", Method, func(c *Call) (any, error) { return setDifference(c.Args[0].(*Set), c.Args[1].(*Set)), nil }, P("left", TSet), P("right", TSet)),
+		def("union", Method, func(c *Call) (any, error) { return setUnion(c.Args[0].(*Set), c.Args[1].(*Set)), nil }, P("left", TFrozenSet), P("right", TSet)),
+		def("intersect", Method, func(c *Call) (any, error) { return setIntersect(c.Args[0].(*Set), c.Args[1].(*Set)), nil }, P("left", TFrozenSet), P("right", TSet)),
+		def("difference", Method, func(c *Call) (any, error) { return setDifference(c.Args[0].(*Set), c.Args[1].(*Set)), nil }, P("left", TFrozenSet), P("right", TSet)),
 		def("symmetricDifference", Method, func(c *Call) (any, error) {
 			a, b := c.Args[0].(*Set), c.Args[1].(*Set)
 			return setUnion(setDifference(a, b), setDifference(b, a)), nil
-		}, P("left", TSet), P("right", TSet)),
-		variadic(def("add", Method, func(c *Call) (any, error) { return setUnion(c.Args[0].(*Set), setOf(c.Args[1:])), nil }, P("set", TSet)), P("values", TAny)),
-		variadic(def("remove", Method, func(c *Call) (any, error) { return setDifference(c.Args[0].(*Set), setOf(c.Args[1:])), nil }, P("set", TSet)), P("values", TAny)),
+		}, P("left", TFrozenSet), P("right", TSet)),
+		variadic(def("add", Method, func(c *Call) (any, error) { return setUnion(c.Args[0].(*Set), setOf(c.Args[1:])), nil }, P("set", TFrozenSet)), P("values", TAny)),
+		variadic(def("remove", Method, func(c *Call) (any, error) { return setDifference(c.Args[0].(*Set), setOf(c.Args[1:])), nil }, P("set", TFrozenSet)), P("values", TAny)),
 	)
 }
 
@@ -189,7 +204,7 @@ func fnDictRules(c *Call) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		key, err := dictKey(k)
+		key, err := resolveKey(m, k)
 		if err != nil {
 			return nil, err
 		}
@@ -199,6 +214,9 @@ func fnDictRules(c *Call) (any, error) {
 }
 
 func fnDictSetRules(c *Call) (any, error) {
+	if err := c.st.charge(c.Args[0].(*value.Map).Len()); err != nil {
+		return nil, err
+	}
 	m := c.Args[0].(*value.Map).Clone()
 	for _, a := range c.Raw {
 		if !a.IsNamed() {
@@ -212,7 +230,7 @@ func fnDictSetRules(c *Call) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		key, err := dictKey(k)
+		key, err := resolveKey(m, k)
 		if err != nil {
 			return nil, err
 		}
@@ -228,11 +246,28 @@ func fnDictItems(c *Call) (any, error) {
 	}
 	m := value.NewMap(len(items))
 	for _, it := range items {
-		pair, err := c.st.toSlice(it)
-		if err != nil || len(pair) != 2 {
-			return nil, errf(KindValue, "dict() needs pairs of (key, value), got %s", pyRepr(it))
+		var pair []any
+		switch t := it.(type) {
+		case string:
+			for _, r := range t {
+				pair = append(pair, string(r))
+			}
+		case *value.Map: // Python iterates a dict's keys
+			for _, k := range t.Keys() {
+				pair = append(pair, keyValue(k))
+			}
+		default:
+			if !isIterable(it) {
+				return nil, errf(KindType, "dict() needs pairs of (key, value), got %s", pyRepr(it))
+			}
+			if pair, err = c.st.toSlice(it); err != nil {
+				return nil, err
+			}
 		}
-		k, err := dictKey(pair[0])
+		if len(pair) < 2 {
+			return nil, errf(KindStopIteration, "dict() needs pairs of (key, value), got %s", pyRepr(it))
+		}
+		k, err := resolveKey(m, pair[0])
 		if err != nil {
 			return nil, err
 		}
@@ -259,7 +294,7 @@ func fnToDict(c *Call) (any, error) {
 				return nil, err
 			}
 		}
-		key, err := dictKey(k)
+		key, err := resolveKey(m, k)
 		if err != nil {
 			return nil, err
 		}
@@ -268,10 +303,13 @@ func fnToDict(c *Call) (any, error) {
 	return m, nil
 }
 
-func deleteKeys(d *value.Map, keys []any) (any, error) {
+func deleteKeys(st *evalState, d *value.Map, keys []any) (any, error) {
+	if err := st.charge(d.Len()); err != nil {
+		return nil, err
+	}
 	m := d.Clone()
 	for _, k := range keys {
-		key, err := dictKey(k)
+		key, err := resolveKey(m, k)
 		if err != nil {
 			return nil, err
 		}
@@ -292,6 +330,9 @@ func fnDelete(c *Call) (any, error) {
 
 func fnListInsert(c *Call) (any, error) {
 	l := c.Args[0].([]any)
+	if err := c.st.charge(len(l)); err != nil {
+		return nil, err
+	}
 	pos, _ := toInt64(c.Args[1])
 	n := int64(len(l))
 	if pos < 0 {

@@ -8,6 +8,7 @@ import (
 	"strings"
 )
 
+// registerMath adds yaql's math module; arithmetic operators live in ops.go.
 func registerMath(e *Engine) {
 	e.register(
 		def("abs", Function, func(c *Call) (any, error) {
@@ -44,9 +45,6 @@ func registerMath(e *Engine) {
 		def("pow", Function, fnPow, P("a", TNumber), P("b", TNumber), Opt("c", TNumberN, nil)),
 		def("sign", Function, func(c *Call) (any, error) { return int64(numSign(c.Args[0])), nil }, P("num", TNumber)),
 		def("round", Function, fnRound, P("number", TNumber), Opt("ndigits", TIntLike, int64(0))),
-		// Datetimes are not supported yet; nothing is one.
-		def("isDatetime", Function, func(*Call) (any, error) { return false, nil }, P("value", TAny)),
-		def("isTimespan", Function, func(*Call) (any, error) { return false, nil }, P("value", TAny)),
 		def("isInteger", Function, func(c *Call) (any, error) { return isInt(c.Args[0]), nil }, P("value", TAny)),
 		def("isNumber", Function, func(c *Call) (any, error) { return isNumber(c.Args[0]), nil }, P("value", TAny)),
 	)
@@ -64,7 +62,7 @@ func fnShift(left bool) func(c *Call) (any, error) {
 		if !ok || n < 0 {
 			return nil, errf(KindValue, "negative shift count")
 		}
-		if n > 1<<16 {
+		if n > maxIntBits {
 			return nil, errf(KindLimit, "shift count %d is too large", n)
 		}
 		if left {
@@ -162,7 +160,7 @@ func fnPow(c *Call) (any, error) {
 	if isInt(a) && isInt(b) {
 		e := toBig(b)
 		if e.Sign() >= 0 {
-			if toBig(a).BitLen()*int(min(e.Int64(), 1<<20)) > 1<<20 || !e.IsInt64() {
+			if !e.IsInt64() || toBig(a).BitLen()*int(min(e.Int64(), maxIntBits+1)) > maxIntBits {
 				return nil, errf(KindLimit, "pow() result would be too large")
 			}
 			return normBig(new(big.Int).Exp(toBig(a), e, nil)), nil

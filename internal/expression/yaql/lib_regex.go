@@ -8,6 +8,7 @@ import (
 	"github.com/bora-workflow/bora/internal/value"
 )
 
+// registerRegex adds yaql's regex module on top of Go's RE2 (see regex.go).
 func registerRegex(e *Engine) {
 	e.register(
 		def("regex", Function, func(c *Call) (any, error) {
@@ -22,7 +23,7 @@ func registerRegex(e *Engine) {
 				flags += "s"
 			}
 			return compileRegex(c.Args[0].(string), flags)
-		}, P("pattern", TString), Opt("ignoreCase", TAny, false), Opt("multiLine", TAny, false), Opt("dotAll", TAny, false)),
+		}, P("pattern", TString), Opt("ignoreCase", TBoolN, false), Opt("multiLine", TBoolN, false), Opt("dotAll", TBoolN, false)),
 		def("matches", Method, func(c *Call) (any, error) {
 			return c.Args[0].(*Regex).re.MatchString(c.Args[1].(string)), nil
 		}, P("regexp", TRegex), P("string", TString)),
@@ -57,7 +58,7 @@ func runeOffset(s string, b int) int64 { return int64(utf8.RuneCountInString(s[:
 
 // matchScope binds a match the way yaql's _publish_match does: $ / $1 is
 // {value, start, end} of the whole match, $2… the groups, $name named groups.
-func matchScope(base *scope, re *Regex, s string, loc []int) *scope {
+func matchScope(base *scope, re *Regex, s string, loc []int) (*scope, error) {
 	sc := base.child()
 	rec := func(i int) any {
 		if loc[2*i] < 0 {
@@ -66,14 +67,17 @@ func matchScope(base *scope, re *Regex, s string, loc []int) *scope {
 		return value.MapOf("value", s[loc[2*i]:loc[2*i+1]], "start", runeOffset(s, loc[2*i]), "end", runeOffset(s, loc[2*i+1]))
 	}
 	sc.set("1", rec(0))
-	names := re.re.SubexpNames()
 	for i := 1; i < len(loc)/2; i++ {
 		sc.set(itoa(i+1), rec(i))
-		if names[i] != "" {
-			sc.set(names[i], rec(i))
+	}
+	for _, name := range re.re.SubexpNames() {
+		if name != "" {
+			// yaql 2.0 fails on named groups here (it unpacks each group's
+			// text as a (key, value) pair); match that rather than guess.
+			return nil, errf(KindIndex, "named group %q cannot be published to a selector (yaql limitation)", name)
 		}
 	}
-	return sc
+	return sc, nil
 }
 
 func fnSearch(c *Call) (any, error) {
@@ -86,7 +90,11 @@ func fnSearch(c *Call) (any, error) {
 	if sel == nil {
 		return s[loc[0]:loc[1]], nil
 	}
-	return sel.callWithScope(matchScope(sel.scope, re, s, loc))
+	sc, err := matchScope(sel.scope, re, s, loc)
+	if err != nil {
+		return nil, err
+	}
+	return sel.callWithScope(sc)
 }
 
 func fnSearchAll(c *Call) (any, error) {
@@ -98,7 +106,11 @@ func fnSearchAll(c *Call) (any, error) {
 			out = append(out, s[loc[0]:loc[1]])
 			continue
 		}
-		v, err := sel.callWithScope(matchScope(sel.scope, re, s, loc))
+		sc, err := matchScope(sel.scope, re, s, loc)
+		if err != nil {
+			return nil, err
+		}
+		v, err := sel.callWithScope(sc)
 		if err != nil {
 			return nil, err
 		}
@@ -134,6 +146,9 @@ func regexSplit(re *Regex, s string, maxSplit any) (any, error) {
 // regexReplace is re.sub with a template (\1, \g<name>) or a lambda.
 func regexReplace(c *Call, re *Regex, s, repl string, fn *Lambda, count any) (any, error) {
 	n, _ := toInt64(count)
+	if n < 0 {
+		return s, nil // Python's re.sub replaces nothing for a negative count
+	}
 	limit := -1
 	if n > 0 {
 		limit = int(n)
@@ -143,7 +158,11 @@ func regexReplace(c *Call, re *Regex, s, repl string, fn *Lambda, count any) (an
 	for _, loc := range re.re.FindAllStringSubmatchIndex(s, limit) {
 		b.WriteString(s[last:loc[0]])
 		if fn != nil {
-			v, err := fn.callWithScope(matchScope(fn.scope, re, s, loc))
+			sc, err := matchScope(fn.scope, re, s, loc)
+			if err != nil {
+				return nil, err
+			}
+			v, err := fn.callWithScope(sc)
 			if err != nil {
 				return nil, err
 			}
@@ -174,9 +193,12 @@ func expandTemplate(b *strings.Builder, re *Regex, repl, s string, loc []int) er
 	}
 	for i := 0; i < len(repl); i++ {
 		ch := repl[i]
-		if ch != '\\' || i+1 >= len(repl) {
+		if ch != '\\' {
 			b.WriteByte(ch)
 			continue
+		}
+		if i+1 >= len(repl) {
+			return errf(KindValue, "bad escape (end of pattern) in replacement %s", pyQuote(repl))
 		}
 		nx := repl[i+1]
 		switch {
@@ -207,6 +229,8 @@ func expandTemplate(b *strings.Builder, re *Regex, repl, s string, loc []int) er
 		default:
 			if r, ok := singleEscapes[nx]; ok && nx != '\'' && nx != '"' {
 				b.WriteByte(r)
+			} else if (nx >= 'a' && nx <= 'z') || (nx >= 'A' && nx <= 'Z') {
+				return errf(KindValue, "bad escape \\%c in replacement %s", nx, pyQuote(repl))
 			} else {
 				b.WriteByte('\\')
 				b.WriteByte(nx)

@@ -3,12 +3,15 @@ package yaql
 import (
 	"fmt"
 	"math/big"
+	"strconv"
 	"strings"
 	"unicode"
 
 	"github.com/bora-workflow/bora/internal/value"
 )
 
+// registerStrings adds yaql's strings module, with Python str semantics
+// (indexes count code points, not bytes).
 func registerStrings(e *Engine) {
 	e.register(
 		def("str", Function, func(c *Call) (any, error) { return yaqlStr(c.Args[0]), nil }, P("value", TAny)),
@@ -18,9 +21,9 @@ func registerStrings(e *Engine) {
 				b.WriteString(a.(string))
 			}
 			return b.String(), nil
-		}), P("args", TString)),
-		def("toUpper", Method, strFn(strings.ToUpper), P("string", TString)),
-		def("toLower", Method, strFn(strings.ToLower), P("string", TString)),
+		}, P("first", TString)), P("args", TString)),
+		def("toUpper", Method, strFn(pyUpper), P("string", TString)),
+		def("toLower", Method, strFn(pyLower), P("string", TString)),
 		def("split", Method, fnSplit(false), P("string", TString), Opt("separator", TStringN, nil), Opt("maxSplits", TIntLike, int64(-1))),
 		def("rightSplit", Method, fnSplit(true), P("string", TString), Opt("separator", TStringN, nil), Opt("maxSplits", TIntLike, int64(-1))),
 		def("join", Method, func(c *Call) (any, error) { return joinStrings(c, c.Args[0], c.Args[1].(string)) }, P("sequence", TIterable), P("separator", TString)),
@@ -47,7 +50,7 @@ func registerStrings(e *Engine) {
 				s = pyStrip(s, c.Args[2], true, true)
 			}
 			return s == "", nil
-		}, P("string", TStringN), Opt("trimSpaces", TBool, true), Opt("chars", TStringN, nil)),
+		}, P("string", TStringN), Opt("trim", TBool, true), Opt("chars", TStringN, nil)),
 		def("replace", Method, func(c *Call) (any, error) {
 			n, _ := toInt64(c.Args[3])
 			return pyReplace(c.Args[0].(string), c.Args[1].(string), c.Args[2].(string), n), nil
@@ -229,7 +232,7 @@ func splitWhitespace(s string, n int, fromRight bool) []string {
 			tail = append([]string{rest[j+1:]}, tail...)
 			rest = rest[:j+1]
 		}
-		rest = strings.TrimSpace(rest)
+		rest = strings.TrimRightFunc(rest, unicode.IsSpace)
 		return append([]string{rest}, tail...)
 	}
 	rest := s
@@ -324,7 +327,7 @@ func fnCharacters(c *Call) (any, error) {
 	sets["printable"] = sets["digits"] + sets["asciiLetters"] + sets["punctuation"] + sets["whitespace"]
 	var all strings.Builder
 	for _, kw := range c.Kwargs {
-		chars, ok := sets[camelCase(kw.Name)]
+		chars, ok := sets[kw.Name]
 		if !ok {
 			return nil, errf(KindNoMatchingFunc, "characters() has no parameter %s", kw.Name)
 		}
@@ -373,6 +376,7 @@ func fnFormat(c *Call) (any, error) {
 		i += end
 		name, spec, _ := strings.Cut(field, ":")
 		name, conv, _ := strings.Cut(name, "!")
+		name, access := splitFieldName(name)
 		var v any
 		switch {
 		case name == "":
@@ -398,6 +402,10 @@ func fnFormat(c *Call) (any, error) {
 				return nil, errf(KindKey, "'%s'", name)
 			}
 		}
+		v, err := formatAccess(v, access)
+		if err != nil {
+			return nil, err
+		}
 		s, err := formatValue(v, conv, spec)
 		if err != nil {
 			return nil, err
@@ -405,4 +413,46 @@ func fnFormat(c *Call) (any, error) {
 		b.WriteString(s)
 	}
 	return b.String(), nil
+}
+
+// splitFieldName splits "x[0][k]" into "x" and "[0][k]".
+func splitFieldName(name string) (string, string) {
+	if i := strings.IndexAny(name, "[."); i >= 0 {
+		return name[:i], name[i:]
+	}
+	return name, ""
+}
+
+// formatAccess applies str.format's [index] lookups; attribute access
+// (.attr) is refused: it is what made format() a sandbox escape in yaql.
+func formatAccess(v any, access string) (any, error) {
+	for access != "" {
+		if access[0] == '.' {
+			return nil, errf(KindValue, "attribute access in format fields is not supported")
+		}
+		end := strings.IndexByte(access, ']')
+		if end < 0 {
+			return nil, errf(KindValue, "Missing ']' in format string")
+		}
+		key := access[1:end]
+		access = access[end+1:]
+		if n, err := strconv.Atoi(key); err == nil {
+			l, ok := v.([]any)
+			if !ok || n < 0 || n >= len(l) {
+				return nil, errf(KindIndex, "format index [%d] out of range", n)
+			}
+			v = l[n]
+			continue
+		}
+		m, ok := v.(*value.Map)
+		if !ok {
+			return nil, errf(KindType, "%s is not subscriptable by %q", typeName(v), key)
+		}
+		e, ok := m.Get(key)
+		if !ok {
+			return nil, errf(KindKey, "'%s'", key)
+		}
+		v = e
+	}
+	return v, nil
 }

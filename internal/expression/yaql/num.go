@@ -111,20 +111,28 @@ func numSub(a, b any) any {
 	return normBig(new(big.Int).Sub(toBig(a), toBig(b)))
 }
 
-func numMul(a, b any) any {
+func numMul(a, b any) (any, error) {
 	if x, ok := a.(int64); ok {
 		if y, ok := b.(int64); ok {
 			hi, lo := bits.Mul64(uint64(abs64(x)), uint64(abs64(y)))
 			if hi == 0 && lo <= math.MaxInt64 && x != math.MinInt64 && y != math.MinInt64 {
-				return x * y
+				return x * y, nil
 			}
 		}
 	}
 	if isFloatPair(a, b) {
-		return toFloat(a) * toFloat(b)
+		return toFloat(a) * toFloat(b), nil
 	}
-	return normBig(new(big.Int).Mul(toBig(a), toBig(b)))
+	x, y := toBig(a), toBig(b)
+	if x.BitLen()+y.BitLen() > maxIntBits {
+		return nil, errf(KindLimit, "integer result would exceed %d bits", maxIntBits)
+	}
+	return normBig(new(big.Int).Mul(x, y)), nil
 }
+
+// maxIntBits caps integer size: Python ints are unbounded, but repeated
+// squaring in a loop must not eat the server's memory.
+const maxIntBits = 1 << 16
 
 func abs64(x int64) int64 {
 	if x < 0 {

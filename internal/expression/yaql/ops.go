@@ -8,6 +8,11 @@ import (
 
 // binaryOp applies an eagerly evaluated binary operator.
 func (st *evalState) binaryOp(op string, l, r any) (any, error) {
+	if isTimeValue(l) || isTimeValue(r) {
+		if v, ok, err := dateTimeOp(op, l, r); ok {
+			return v, err
+		}
+	}
 	switch op {
 	case "=":
 		return equal(l, r), nil
@@ -56,9 +61,15 @@ func unaryOp(op string, v any) (any, error) {
 		if isNumber(v) {
 			return numNeg(v), nil
 		}
+		if ts, ok := v.(TimeSpan); ok {
+			return TimeSpan{-ts.us}, nil
+		}
 	case "+":
 		if isNumber(v) {
 			return v, nil
+		}
+		if ts, ok := v.(TimeSpan); ok {
+			return ts, nil
 		}
 	}
 	return nil, errf(KindNoMatchingFunc, "unary operator %s cannot be applied to %s", op, typeName(v))
@@ -79,6 +90,9 @@ func (st *evalState) plus(l, r any) (any, error) {
 		}
 	case *value.Map:
 		if b, ok := r.(*value.Map); ok {
+			if err := st.charge(a.Len() + b.Len()); err != nil {
+				return nil, err
+			}
 			m := a.Clone()
 			m.Update(b)
 			return m, nil
@@ -88,11 +102,17 @@ func (st *evalState) plus(l, r any) (any, error) {
 			if len(a)+len(b) > st.limit {
 				return nil, errf(KindLimit, "iteration limit of %d elements exceeded", st.limit)
 			}
+			if err := st.charge(len(a) + len(b)); err != nil {
+				return nil, err
+			}
 			out := make([]any, 0, len(a)+len(b))
 			return append(append(out, a...), b...), nil
 		}
 	case *Set:
 		if b, ok := r.(*Set); ok {
+			if err := st.charge(a.Len() + b.Len()); err != nil {
+				return nil, err
+			}
 			return setUnion(a, b), nil
 		}
 	}
@@ -107,7 +127,7 @@ func (st *evalState) plus(l, r any) (any, error) {
 
 func (st *evalState) times(l, r any) (any, error) {
 	if isNumber(l) && isNumber(r) {
-		return numMul(l, r), nil
+		return numMul(l, r)
 	}
 	if isInt(l) || isBoolV(l) {
 		l, r = r, l
@@ -173,6 +193,11 @@ func (st *evalState) in(l, r any) (any, error) {
 // compareOp implements < > <= >= : numbers with numbers, strings with
 // strings, sets by inclusion; null is smaller than everything.
 func compareOp(op string, l, r any) (any, error) {
+	if l != nil && r != nil && (isTimeValue(l) || isTimeValue(r)) {
+		if v, ok, err := dateTimeOp(op, l, r); ok {
+			return v, err
+		}
+	}
 	var c int
 	switch {
 	case l == nil && r == nil:
@@ -234,7 +259,7 @@ func setCompare(op string, a, b *Set) bool {
 
 func setUnion(a, b *Set) *Set {
 	c := a.clone()
-	for _, v := range b.items {
+	for _, v := range b.ordered() {
 		c.Add(v)
 	}
 	return c
@@ -242,7 +267,7 @@ func setUnion(a, b *Set) *Set {
 
 func setDifference(a, b *Set) *Set {
 	c := NewSet()
-	for _, v := range a.items {
+	for _, v := range a.ordered() {
 		if !b.Has(v) {
 			c.Add(v)
 		}
@@ -252,7 +277,7 @@ func setDifference(a, b *Set) *Set {
 
 func setIntersect(a, b *Set) *Set {
 	c := NewSet()
-	for _, v := range a.items {
+	for _, v := range a.ordered() {
 		if b.Has(v) {
 			c.Add(v)
 		}
@@ -281,7 +306,7 @@ func (st *evalState) index(target any, args []any) (any, error) {
 		}
 	case *value.Map:
 		if len(args) == 1 || len(args) == 2 {
-			k, err := dictKey(args[0])
+			k, err := resolveKey(t, args[0])
 			if err != nil {
 				return nil, err
 			}
@@ -296,4 +321,12 @@ func (st *evalState) index(target any, args []any) (any, error) {
 		}
 	}
 	return nil, errf(KindNoMatchingFunc, "cannot index %s with %d argument(s)", typeName(target), len(args))
+}
+
+func isTimeValue(v any) bool {
+	switch v.(type) {
+	case DateTime, TimeSpan:
+		return true
+	}
+	return false
 }

@@ -51,10 +51,15 @@ func Parse(src string) (*Expr, error) {
 }
 
 type parser struct {
-	src  string
-	toks []token
-	i    int
+	src   string
+	toks  []token
+	i     int
+	depth int
 }
+
+// maxNesting bounds how deeply expressions may nest, so a hostile
+// expression cannot exhaust the stack of the parser or the evaluator.
+const maxNesting = 256
 
 func (p *parser) peek() token { return p.toks[p.i] }
 
@@ -80,6 +85,11 @@ func (p *parser) expect(kind tokenKind, what string) (token, error) {
 
 // expr parses operators binding tighter than minBP (precedence climbing).
 func (p *parser) expr(minBP int) (node, error) {
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > maxNesting {
+		return nil, newError(KindGrammar, p.peek().pos, "syntax error: expression nested more than %d levels deep", maxNesting)
+	}
 	left, err := p.prefix()
 	if err != nil {
 		return nil, err
@@ -150,6 +160,9 @@ func (p *parser) prefix() (node, error) {
 		}
 		if _, err := p.expect(tokRParen, "')'"); err != nil {
 			return nil, err
+		}
+		if c, ok := inner.(*constNode); ok {
+			return &constNode{pos: c.pos, val: c.val, wrapped: true}, nil
 		}
 		return inner, nil
 	case tokIndexer:

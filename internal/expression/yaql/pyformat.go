@@ -1,6 +1,7 @@
 package yaql
 
 import (
+	"math/big"
 	"regexp"
 	"strconv"
 	"strings"
@@ -54,9 +55,19 @@ func formatValue(v any, conv, spec string) (string, error) {
 		if base == 0 {
 			base = 10
 		}
-		body = toBig(v).Text(base)
+		n := toBig(v)
+		body = new(big.Int).Abs(n).Text(base)
 		if typ == "X" {
 			body = strings.ToUpper(body)
+		}
+		if m[4] != "" && base != 10 {
+			body = map[int]string{16: "0x", 8: "0o", 2: "0b"}[base] + body
+			if typ == "X" {
+				body = "0X" + body[2:]
+			}
+		}
+		if n.Sign() < 0 {
+			body = "-" + body
 		}
 	case typ == "" || typ == "s":
 		body = pyStrInternal(v)

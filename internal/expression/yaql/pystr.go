@@ -15,8 +15,11 @@ import (
 // back from yaql: True/None, [1, 2], {'a': 1}, floats as repr. Mistral uses
 // it to interpolate <% %> blocks into text.
 func PyStr(v any) string {
-	if s, ok := v.(string); ok {
-		return s
+	switch t := v.(type) {
+	case string:
+		return t
+	case DateTime, TimeSpan:
+		return fmt.Sprint(t)
 	}
 	var b strings.Builder
 	writeRepr(&b, v, false)
@@ -44,6 +47,8 @@ func yaqlStr(v any) string {
 		return "false"
 	case string:
 		return t
+	case DateTime, TimeSpan:
+		return fmt.Sprint(t)
 	}
 	return pyRepr(v)
 }
@@ -107,6 +112,12 @@ func writeRepr(b *strings.Builder, v any, internal bool) {
 		}
 		b.WriteString("}")
 	case *Set:
+		if t.keysView {
+			b.WriteString("KeysView(")
+			writeRepr(b, t.view, internal)
+			b.WriteString(")")
+			return
+		}
 		if t.Len() == 0 {
 			if internal {
 				b.WriteString("frozenset()")
@@ -119,7 +130,7 @@ func writeRepr(b *strings.Builder, v any, internal bool) {
 			b.WriteString("frozenset(")
 		}
 		b.WriteString("{")
-		for i, e := range t.items {
+		for i, e := range t.ordered() {
 			if i > 0 {
 				b.WriteString(", ")
 			}
@@ -130,7 +141,22 @@ func writeRepr(b *strings.Builder, v any, internal bool) {
 			b.WriteString(")")
 		}
 	case *Seq:
-		fmt.Fprintf(b, "<generator object at %#x>", uintptrOf(t))
+		switch {
+		case t.viewOf != nil && t.itemsView:
+			b.WriteString("ItemsView(")
+			writeRepr(b, t.viewOf, internal)
+			b.WriteString(")")
+		case t.viewOf != nil:
+			b.WriteString("ValuesView(")
+			writeRepr(b, t.viewOf, internal)
+			b.WriteString(")")
+		default:
+			fmt.Fprintf(b, "<generator object at %#x>", uintptrOf(t))
+		}
+	case DateTime: // inside a container Python prints the repr
+		b.WriteString(pyDateTimeRepr(t))
+	case TimeSpan:
+		b.WriteString(pyTimeSpanRepr(t))
 	case *Regex:
 		fmt.Fprintf(b, "re.compile(%s)", pyQuote(t.pattern))
 	default:

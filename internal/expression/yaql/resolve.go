@@ -8,6 +8,10 @@ import (
 // the first whose parameters accept the arguments. For a method call
 // (isMethod) recv is the receiver and becomes the first parameter.
 func (st *evalState) callFunction(name string, args []arg, s *scope, recv any, isMethod bool, pos int) (any, error) {
+	if err := st.enter(); err != nil {
+		return nil, err
+	}
+	defer st.leave()
 	all := s.lookupFuncs(name, st.engine.table)
 	want := Function
 	if isMethod {
@@ -26,7 +30,15 @@ func (st *evalState) callFunction(name string, args []arg, s *scope, recv any, i
 		return nil, errf(KindNoFunction, "unknown function %s()", name)
 	}
 	b := &binder{st: st, s: s, args: args, vals: make([]any, len(args)), done: make([]bool, len(args))}
+	// Like yaql, rule out overloads by arity, parameter names and literal
+	// arguments before evaluating anything.
+	feasible := cands[:0:0]
 	for _, f := range cands {
+		if b.feasible(f, recv, isMethod) {
+			feasible = append(feasible, f)
+		}
+	}
+	for _, f := range feasible {
 		c, ok, err := b.bind(f, recv, isMethod)
 		if err != nil {
 			return nil, err
@@ -78,6 +90,69 @@ func accepts(t Type, v any) bool {
 		return false
 	}
 	return t.Check == nil || t.Check(v)
+}
+
+// feasible reports whether f could accept the call judging only by what is
+// known without evaluation: the number and names of the arguments and the
+// values of literal arguments.
+func (b *binder) feasible(f *Func, recv any, isMethod bool) bool {
+	if isMethod && (len(f.Params) == 0 || !accepts(f.Params[0].Type, recv)) {
+		return false
+	}
+	if f.Raw {
+		return true
+	}
+	bound := make([]bool, len(f.Params))
+	next := 0
+	if isMethod {
+		bound[0], next = true, 1
+	}
+	literalFits := func(a arg, p *Param) bool {
+		c, ok := a.value.(*constNode)
+		return p.Lazy || !ok || c.wrapped || accepts(p.Type, c.val)
+	}
+	for _, a := range b.args {
+		if a.key == nil {
+			switch {
+			case next < len(f.Params):
+				p := &f.Params[next]
+				if (a.skipped && !p.Optional) || (!a.skipped && !literalFits(a, p)) {
+					return false
+				}
+				bound[next] = true
+				next++
+			case f.Rest == nil || a.skipped || !literalFits(a, f.Rest):
+				return false
+			}
+			continue
+		}
+		kw, isKW := a.key.(*keywordNode)
+		if !isKW {
+			return false
+		}
+		j := -1
+		for k := range f.Params {
+			if f.Params[k].Name == kw.name && !(isMethod && k == 0) {
+				j = k
+				break
+			}
+		}
+		switch {
+		case j >= 0 && !bound[j]:
+			if !literalFits(a, &f.Params[j]) {
+				return false
+			}
+			bound[j] = true
+		case !f.Kwargs:
+			return false
+		}
+	}
+	for j, p := range f.Params {
+		if !bound[j] && !p.Optional {
+			return false
+		}
+	}
+	return true
 }
 
 func (b *binder) bind(f *Func, recv any, isMethod bool) (*Call, bool, error) {
@@ -138,7 +213,9 @@ func (b *binder) bind(f *Func, recv any, isMethod bool) (*Call, bool, error) {
 		if !isKW {
 			return nil, false, nil
 		}
-		name := camelCase(kw.name)
+		// yaql matches keyword arguments by the yaql (camelCase) parameter
+		// name exactly: ignore_case => is not ignoreCase =>.
+		name := kw.name
 		j := -1
 		for k := range f.Params {
 			if f.Params[k].Name == name && !(isMethod && k == 0) {
@@ -185,6 +262,8 @@ func (b *binder) noMatch(name string, recv any, isMethod bool) error {
 			types = append(types, "<named>")
 		case b.done[i]:
 			types = append(types, typeName(b.vals[i]))
+		case isLiteral(a.value):
+			types = append(types, typeName(a.value.(*constNode).val))
 		default:
 			types = append(types, "<expression>")
 		}
@@ -193,4 +272,9 @@ func (b *binder) noMatch(name string, recv any, isMethod bool) error {
 		return errf(KindNoMatchingMethod, "method %s() cannot be called on %s with arguments (%s)", name, typeName(recv), strings.Join(types, ", "))
 	}
 	return errf(KindNoMatchingFunc, "function %s() cannot be called with arguments (%s)", name, strings.Join(types, ", "))
+}
+
+func isLiteral(n node) bool {
+	_, ok := n.(*constNode)
+	return ok
 }

@@ -4,8 +4,15 @@ package yaql
 // let() and -> create child scopes, so a name resolves to the nearest one.
 type scope struct {
 	parent *scope
-	vars   map[string]any
-	funcs  map[string][]*Func
+	// vars is a short list (a scope binds a handful of names): scanning it
+	// is cheaper than allocating a map for every lambda call.
+	vars  []binding
+	funcs map[string][]*Func
+}
+
+type binding struct {
+	name string
+	v    any
 }
 
 func (s *scope) child() *scope { return &scope{parent: s} }
@@ -19,17 +26,23 @@ func normalizeVar(name string) string {
 }
 
 func (s *scope) set(name string, v any) {
-	if s.vars == nil {
-		s.vars = make(map[string]any, 2)
+	name = normalizeVar(name)
+	for i := range s.vars {
+		if s.vars[i].name == name {
+			s.vars[i].v = v
+			return
+		}
 	}
-	s.vars[normalizeVar(name)] = v
+	s.vars = append(s.vars, binding{name, v})
 }
 
 func (s *scope) get(name string) (any, bool) {
 	name = normalizeVar(name)
 	for c := s; c != nil; c = c.parent {
-		if v, ok := c.vars[name]; ok {
-			return v, true
+		for i := range c.vars {
+			if c.vars[i].name == name {
+				return c.vars[i].v, true
+			}
 		}
 	}
 	return nil, false

@@ -2,6 +2,7 @@ package yaql
 
 import (
 	"math/big"
+	"strconv"
 
 	"github.com/bora-workflow/bora/internal/value"
 )
@@ -11,6 +12,12 @@ import (
 type Set struct {
 	items []any
 	index map[string]int
+	// order caches the iteration order (see setorder.go); Add resets it.
+	order []any
+	// keysView marks dict.keys(), which iterates in the dict's order; view
+	// is the dict it was taken from.
+	keysView bool
+	view     *value.Map
 }
 
 // NewSet returns an empty set.
@@ -24,6 +31,7 @@ func (s *Set) Add(v any) {
 	}
 	s.index[k] = len(s.items)
 	s.items = append(s.items, v)
+	s.order = nil
 }
 
 // Has reports whether an element equal to v is present.
@@ -35,12 +43,13 @@ func (s *Set) Has(v any) bool {
 // Len is the number of elements.
 func (s *Set) Len() int { return len(s.items) }
 
-// Items returns the elements in insertion order; the caller must not modify it.
-func (s *Set) Items() []any { return s.items }
+// Items returns the elements in Python's iteration order; the caller must
+// not modify it.
+func (s *Set) Items() []any { return s.ordered() }
 
 func (s *Set) clone() *Set {
 	c := NewSet()
-	for _, v := range s.items {
+	for _, v := range s.ordered() {
 		c.Add(v)
 	}
 	return c
@@ -65,8 +74,13 @@ type Seq struct {
 	// itemsView marks dict.items(): Mistral's output conversion turns it
 	// into a set of lists and fails, so a final result of it is an error.
 	itemsView bool
+	// view marks dict.values(): iterable but not an iterator, so
+	// generator-only functions such as len() do not apply.
+	view bool
 	// ordered is set on orderBy results so thenBy can refine them.
 	ordered *orderedSeq
+	// viewOf is the dict behind a values() or items() view.
+	viewOf *value.Map
 }
 
 // reusableSeq is a sequence over items that can be iterated many times.
@@ -96,9 +110,13 @@ type Lambda struct {
 
 // Call evaluates the lambda with positional arguments bound to $1, $2, …
 func (l *Lambda) Call(args ...any) (any, error) {
-	s := l.scope.child()
+	if err := l.st.enter(); err != nil {
+		return nil, err
+	}
+	defer l.st.leave()
+	s := &scope{parent: l.scope, vars: make([]binding, len(args))}
 	for i, a := range args {
-		s.set(itoa(i+1), a)
+		s.vars[i] = binding{argName(i), a}
 	}
 	return l.st.eval(l.body, s)
 }
@@ -116,12 +134,7 @@ type mappingRule struct {
 	key, value node
 }
 
-func itoa(i int) string {
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	return big.NewInt(int64(i)).String()
-}
+func itoa(i int) string { return strconv.Itoa(i) }
 
 // isNumber is yaql's Number type: int or float, but not bool.
 func isNumber(v any) bool {
@@ -208,6 +221,20 @@ func typeName(v any) string {
 		return "regex"
 	case *contextValue:
 		return "context"
+	case DateTime:
+		return "datetime"
+	case TimeSpan:
+		return "timespan"
 	}
 	return "object"
+}
+
+// argNames are the names of lambda arguments $1, $2, …
+var argNames = [...]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}
+
+func argName(i int) string {
+	if i < len(argNames) {
+		return argNames[i]
+	}
+	return strconv.Itoa(i + 1)
 }
