@@ -66,6 +66,9 @@ type Options struct {
 	// takes; beyond it results are written as events for the next one, so
 	// a 10,000-task sequence does not become one giant transaction.
 	InlineBudget int
+	// RescueInterval is how often the engine looks for work items whose
+	// lease expired (their executor is gone).
+	RescueInterval time.Duration
 	// CallbackBaseURL is the API's base URL (http://host:port) that
 	// actions are told to PUT their results to; empty when unknown.
 	CallbackBaseURL string
@@ -75,12 +78,13 @@ type Options struct {
 }
 
 const (
-	defaultBatchSize    = 64
-	defaultInlineBudget = 2000
-	defaultPollInterval = 500 * time.Millisecond
-	maxEventAttempts    = 5
-	startInlineBudget   = 256
-	specCacheSize       = 4096
+	defaultBatchSize      = 64
+	defaultInlineBudget   = 2000
+	defaultPollInterval   = 500 * time.Millisecond
+	defaultRescueInterval = 5 * time.Second
+	maxEventAttempts      = 5
+	startInlineBudget     = 256
+	specCacheSize         = 4096
 )
 
 // Engine applies events to executions. It is safe for concurrent use;
@@ -119,6 +123,9 @@ func New(st store.Store, reg *action.Registry, eval *expression.Evaluator, opts 
 	}
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = defaultPollInterval
+	}
+	if opts.RescueInterval <= 0 {
+		opts.RescueInterval = defaultRescueInterval
 	}
 	return &Engine{
 		store:      st,

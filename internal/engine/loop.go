@@ -18,7 +18,14 @@ import (
 // cancelled) and Run returns nil.
 func (e *Engine) Run(ctx context.Context) error {
 	backoff := 10 * time.Millisecond
+	nextRescue := e.now()
 	for ctx.Err() == nil {
+		if !e.now().Before(nextRescue) {
+			if _, err := e.RescueOnce(context.WithoutCancel(ctx)); err != nil {
+				e.log.Error("engine: rescuing expired work items failed", "err", err)
+			}
+			nextRescue = e.now().Add(e.opts.RescueInterval)
+		}
 		n, err := e.ProcessOnce(context.WithoutCancel(ctx))
 		if err != nil {
 			e.log.Error("engine: processing events failed", "err", err)
@@ -32,7 +39,7 @@ func (e *Engine) Run(ctx context.Context) error {
 		if n > 0 {
 			continue
 		}
-		wait := e.opts.PollInterval
+		wait := min(e.opts.PollInterval, max(nextRescue.Sub(e.now()), time.Millisecond))
 		if next, err := e.store.EventNextAvailableAt(ctx); err == nil && !next.IsZero() {
 			if d := next.Sub(e.now()); d < wait {
 				wait = max(d, time.Millisecond)

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/bora-workflow/bora/internal/value"
 	"github.com/bora-workflow/bora/internal/workflow"
 )
 
@@ -70,9 +71,52 @@ type Queries interface {
 	WorkflowDefinitionGet(ctx context.Context, idOrName, namespace string) (*WorkflowDefinition, error)
 	WorkflowDefinitionList(ctx context.Context, p ListParams) ([]*WorkflowDefinition, error)
 	// WorkflowDefinitionUpdate replaces definition text, tags and updated_at of the
-	// definition with def.Name in def.Namespace.
+	// definition with def.Name in def.Namespace, and fills def's id, scope,
+	// project, workbook and created_at from the row.
 	WorkflowDefinitionUpdate(ctx context.Context, def *WorkflowDefinition) error
 	WorkflowDefinitionDelete(ctx context.Context, idOrName, namespace string) error
+	// WorkflowDefinitionListByWorkbook returns the definitions a workbook
+	// holds (WorkbookName = workbook, in namespace), by name.
+	WorkflowDefinitionListByWorkbook(ctx context.Context, workbook, namespace string) ([]*WorkflowDefinition, error)
+
+	// WorkbookCreate stores a workbook row (its text); ErrConflict when the
+	// name is taken in the namespace. The workflows and actions it holds
+	// are separate definitions the caller writes in the same transaction.
+	WorkbookCreate(ctx context.Context, wb *Workbook) error
+	WorkbookGet(ctx context.Context, name, namespace string) (*Workbook, error)
+	WorkbookList(ctx context.Context, p ListParams) ([]*Workbook, error)
+	// WorkbookUpdate replaces definition text, tags and updated_at of the
+	// workbook wb.Name in wb.Namespace, and fills wb's id, scope, project
+	// and created_at from the row; ErrNotFound when there is none.
+	WorkbookUpdate(ctx context.Context, wb *Workbook) error
+	WorkbookDelete(ctx context.Context, name, namespace string) error
+
+	// ActionDefinitionCreate stores an ad-hoc action; ErrConflict when the
+	// name is taken in the namespace.
+	ActionDefinitionCreate(ctx context.Context, a *ActionDefinition) error
+	// ActionDefinitionGet finds an ad-hoc action by id, or by name within
+	// exactly that namespace (callers wanting Mistral's fallback to the
+	// default namespace ask again with "").
+	ActionDefinitionGet(ctx context.Context, idOrName, namespace string) (*ActionDefinition, error)
+	ActionDefinitionList(ctx context.Context, p ActionDefinitionListParams) ([]*ActionDefinition, error)
+	// ActionDefinitionUpdate replaces everything but the identity (id,
+	// name, namespace, project, created_at) of the action a.Name in
+	// a.Namespace, and fills a's id, project and created_at from the row;
+	// ErrNotFound when there is none.
+	ActionDefinitionUpdate(ctx context.Context, a *ActionDefinition) error
+	ActionDefinitionDelete(ctx context.Context, idOrName, namespace string) error
+
+	// EnvironmentCreate stores an environment; ErrConflict when the name is taken.
+	EnvironmentCreate(ctx context.Context, env *Environment) error
+	// EnvironmentGet finds an environment by name (Mistral's params.env
+	// names one), or by id.
+	EnvironmentGet(ctx context.Context, nameOrID string) (*Environment, error)
+	EnvironmentList(ctx context.Context, p ListParams) ([]*Environment, error)
+	// EnvironmentUpdate replaces description, variables, scope and
+	// updated_at of the environment env.Name, and fills env's id, project
+	// and created_at from the row; ErrNotFound when there is none.
+	EnvironmentUpdate(ctx context.Context, env *Environment) error
+	EnvironmentDelete(ctx context.Context, name string) error
 
 	// ExecutionInsert stores a new execution; ErrConflict when the id is taken.
 	ExecutionInsert(ctx context.Context, ex *workflow.Execution) error
@@ -130,8 +174,10 @@ type Queries interface {
 	WorkItemInsert(ctx context.Context, w *WorkItem) error
 	// WorkItemClaimMany leases up to Limit available work items of Target
 	// for Owner, oldest available_at first: each gets a fresh LeaseToken,
-	// LeaseExpiresAt = Now + Lease and Claims+1. Items whose lease expired
-	// are available again.
+	// LeaseExpiresAt = Now + Lease and Claims+1. Only items nobody holds
+	// are available: an item whose lease expired waits for the rescuer
+	// (WorkItemExpiredMany), which decides whether its action may run
+	// again (safe-rerun) or failed ("executor lost while running").
 	WorkItemClaimMany(ctx context.Context, p WorkItemClaimParams) ([]*WorkItem, error)
 	// WorkItemHeartbeat extends a lease; ErrStale when the token no longer holds it.
 	WorkItemHeartbeat(ctx context.Context, p WorkItemHeartbeatParams) error
@@ -143,20 +189,88 @@ type Queries interface {
 	// cleared and the claim's Claims count undone, so it is available at once
 	// (its available_at is already past); ErrStale when the token no longer holds it.
 	WorkItemRelease(ctx context.Context, id, leaseToken string) error
+	// WorkItemExpiredMany returns up to Limit leased items whose lease
+	// expired by Now, locking them on PostgreSQL (SKIP LOCKED) so two
+	// rescuers never take the same one. Only meaningful in a Tx.
+	WorkItemExpiredMany(ctx context.Context, p WorkItemExpiredParams) ([]*WorkItem, error)
+	// WorkItemRequeue puts an item whose lease expired back in the queue,
+	// keeping its Claims count (a run may have happened); ErrStale when
+	// the lease moved on.
+	WorkItemRequeue(ctx context.Context, id, leaseToken string) error
 }
 
 // WorkflowDefinition is an uploaded workflow: its YAML and identity. The
 // parsed spec is derived from Definition and cached by the engine.
 type WorkflowDefinition struct {
 	ID         string // a UUID is generated on create when empty
-	Name       string
+	Name       string // "<workbook>.<name>" for a workflow of a workbook
 	Namespace  string
-	Definition string // the YAML of this one workflow
+	Definition string // YAML that dsl.Parse accepts on its own, holding this workflow
 	Tags       []string
 	Scope      string // "private" or "public"
 	ProjectID  string
+	// WorkbookName is the workbook the workflow came from, "" for one
+	// uploaded alone. Inside a workbook a short name (`workflow: other`,
+	// `action: my_action`) means "<workbook>.<name>" first.
+	WorkbookName string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Workbook is an uploaded workbook: its YAML, kept as uploaded. Its
+// workflows and actions are WorkflowDefinition and ActionDefinition rows
+// named "<workbook>.<name>" with WorkbookName set.
+type Workbook struct {
+	ID         string // a UUID is generated on create when empty
+	Name       string
+	Namespace  string
+	Definition string
+	Tags       []string
+	Scope      string
+	ProjectID  string
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+}
+
+// ActionDefinition is an ad-hoc action (a named wrapper around a base
+// action), uploaded alone or in a workbook.
+type ActionDefinition struct {
+	ID        string // a UUID is generated on create when empty
+	Name      string // "<workbook>.<name>" for an action of a workbook
+	Namespace string
+	// Definition is YAML that dsl.Parse (Kind actions) accepts on its own,
+	// holding this action under Name, or as its only action.
+	Definition  string
+	Input       string // Mistral's one-line form: `a, b="x"`
+	Description string
+	Tags        []string
+	// IsSystem marks a built-in action; ad-hoc actions are never system
+	// ones, but Mistral keeps the column.
+	IsSystem     bool
+	WorkbookName string
+	Scope        string
+	ProjectID    string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// ActionDefinitionListParams filter ad-hoc actions.
+type ActionDefinitionListParams struct {
+	ListParams
+	WorkbookName string // "" for any
+}
+
+// Environment is a named set of variables an execution can take as its
+// env (params.env = the name).
+type Environment struct {
+	ID          string // a UUID is generated on create when empty
+	Name        string
+	Description string
+	Variables   *value.Map // never nil once read
+	Scope       string
+	ProjectID   string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // ListParams are the common list options. Marker is the id after which
@@ -265,6 +379,12 @@ type WorkItemClaimParams struct {
 	Now    time.Time
 	Lease  time.Duration
 	Limit  int
+}
+
+// WorkItemExpiredParams select work items whose lease expired.
+type WorkItemExpiredParams struct {
+	Now   time.Time
+	Limit int
 }
 
 // WorkItemHeartbeatParams extend a lease.

@@ -59,7 +59,7 @@ func (q *queries) WorkItemClaimMany(ctx context.Context, p store.WorkItemClaimPa
 	out, err := queryAll(ctx, q.db, scanWorkItem, `UPDATE work_items
 		SET lease_owner = $1, lease_token = $2, lease_expires_at = $3, claims = claims + 1
 		WHERE id IN (SELECT id FROM work_items
-			WHERE target = $4 AND available_at <= $5 AND (lease_expires_at IS NULL OR lease_expires_at <= $5)
+			WHERE target = $4 AND available_at <= $5 AND lease_expires_at IS NULL
 			ORDER BY available_at, id LIMIT $6
 			FOR UPDATE SKIP LOCKED)
 		RETURNING `+workItemColumns,
@@ -95,6 +95,29 @@ func (q *queries) WorkItemRelease(ctx context.Context, id, leaseToken string) er
 	return q.leaseGuarded(ctx, "release", id, leaseToken,
 		`UPDATE work_items
 		SET lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, claims = greatest(claims - 1, 0)
+		WHERE id = $1 AND lease_token = $2`, id, leaseToken)
+}
+
+// WorkItemExpiredMany implements store.Queries. SKIP LOCKED keeps two
+// rescuers from taking the same item.
+func (q *queries) WorkItemExpiredMany(ctx context.Context, p store.WorkItemExpiredParams) ([]*store.WorkItem, error) {
+	if p.Limit <= 0 {
+		return nil, fmt.Errorf("list expired work items: limit %d must be positive", p.Limit)
+	}
+	out, err := queryAll(ctx, q.db, scanWorkItem, `SELECT `+workItemColumns+` FROM work_items
+		WHERE lease_expires_at IS NOT NULL AND lease_expires_at <= $1
+		ORDER BY lease_expires_at, id LIMIT $2
+		FOR UPDATE SKIP LOCKED`, micro(p.Now), p.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("list expired work items: %w", err)
+	}
+	return out, nil
+}
+
+// WorkItemRequeue implements store.Queries.
+func (q *queries) WorkItemRequeue(ctx context.Context, id, leaseToken string) error {
+	return q.leaseGuarded(ctx, "requeue", id, leaseToken,
+		`UPDATE work_items SET lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
 		WHERE id = $1 AND lease_token = $2`, id, leaseToken)
 }
 

@@ -58,10 +58,10 @@ func (q *queries) WorkItemClaimMany(ctx context.Context, p store.WorkItemClaimPa
 	out, err := queryAll(ctx, q.w, scanWorkItem, `UPDATE work_items
 		SET lease_owner = ?, lease_token = ?, lease_expires_at = ?, claims = claims + 1
 		WHERE id IN (SELECT id FROM work_items
-			WHERE target = ? AND available_at <= ? AND (lease_expires_at IS NULL OR lease_expires_at <= ?)
+			WHERE target = ? AND available_at <= ? AND lease_expires_at IS NULL
 			ORDER BY available_at, id LIMIT ?)
 		RETURNING `+workItemColumns,
-		p.Owner, id.New(), micros(p.Now.Add(p.Lease)), p.Target, now, now, p.Limit)
+		p.Owner, id.New(), micros(p.Now.Add(p.Lease)), p.Target, now, p.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("claim work items of target %q for %s: %w", p.Target, p.Owner, err)
 	}
@@ -93,6 +93,28 @@ func (q *queries) WorkItemRelease(ctx context.Context, id, leaseToken string) er
 	return q.leaseGuarded(ctx, "release", id, leaseToken,
 		`UPDATE work_items
 		SET lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, claims = max(claims - 1, 0)
+		WHERE id = ? AND lease_token = ?`, id, leaseToken)
+}
+
+// WorkItemExpiredMany implements store.Queries. SQLite's single writer
+// already keeps two rescuers apart.
+func (q *queries) WorkItemExpiredMany(ctx context.Context, p store.WorkItemExpiredParams) ([]*store.WorkItem, error) {
+	if p.Limit <= 0 {
+		return nil, fmt.Errorf("list expired work items: limit %d must be positive", p.Limit)
+	}
+	out, err := queryAll(ctx, q.w, scanWorkItem, `SELECT `+workItemColumns+` FROM work_items
+		WHERE lease_expires_at IS NOT NULL AND lease_expires_at <= ?
+		ORDER BY lease_expires_at, id LIMIT ?`, micros(p.Now), p.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("list expired work items: %w", err)
+	}
+	return out, nil
+}
+
+// WorkItemRequeue implements store.Queries.
+func (q *queries) WorkItemRequeue(ctx context.Context, id, leaseToken string) error {
+	return q.leaseGuarded(ctx, "requeue", id, leaseToken,
+		`UPDATE work_items SET lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
 		WHERE id = ? AND lease_token = ?`, id, leaseToken)
 }
 

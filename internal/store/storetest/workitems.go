@@ -69,8 +69,8 @@ func exerciseWorkItems(t *testing.T, open Opener) {
 		require.Equal(t, []string{b.ID}, workItemIDs(claim(t, s, "", "x", T0.Add(time.Minute), 10)))
 		require.Equal(t, []string{gpu.ID}, workItemIDs(claim(t, s, "gpu", "x", T0.Add(time.Minute), 10)))
 		require.Empty(t, claim(t, s, "", "x", T0.Add(time.Minute), 10), "the last one is not yet available")
-		require.Equal(t, []string{a.ID, b.ID, future.ID}, workItemIDs(claim(t, s, "", "x", T0.Add(time.Hour), 10)),
-			"the future item is due, and the leases taken a minute in have expired")
+		require.Equal(t, []string{future.ID}, workItemIDs(claim(t, s, "", "x", T0.Add(time.Hour), 10)),
+			"the future item is due; the expired leases wait for the rescuer")
 
 		_, err := s.WorkItemClaimMany(t.Context(), store.WorkItemClaimParams{Owner: "x", Now: T0})
 		require.Error(t, err, "a zero limit is a caller bug")
@@ -92,8 +92,21 @@ func exerciseWorkItems(t *testing.T, open Opener) {
 		}))
 		require.Empty(t, claim(t, s, "", "exec-2", T0.Add(40*time.Second), 10), "the heartbeat extended the lease")
 
+		require.Empty(t, claim(t, s, "", "exec-2", T0.Add(50*time.Second), 10),
+			"an expired lease waits for the rescuer, it is not claimable")
+		inTx(t, s, func(tx store.Tx) {
+			expired, err := tx.WorkItemExpiredMany(ctx, store.WorkItemExpiredParams{Now: T0.Add(50 * time.Second), Limit: 10})
+			require.NoError(t, err)
+			require.Len(t, expired, 1)
+			require.Equal(t, oldToken, expired[0].LeaseToken)
+			notYet, err := tx.WorkItemExpiredMany(ctx, store.WorkItemExpiredParams{Now: T0.Add(49 * time.Second), Limit: 10})
+			require.NoError(t, err)
+			require.Empty(t, notYet, "the lease runs until 50 s")
+			require.NoError(t, tx.WorkItemRequeue(ctx, w.ID, oldToken))
+			require.ErrorIs(t, tx.WorkItemRequeue(ctx, w.ID, oldToken), store.ErrStale)
+		})
 		second := claim(t, s, "", "exec-2", T0.Add(50*time.Second), 10)
-		require.Len(t, second, 1, "an expired lease is available again")
+		require.Len(t, second, 1, "the rescuer put the item back")
 		require.Equal(t, w.ID, second[0].ID)
 		require.NotEqual(t, oldToken, second[0].LeaseToken)
 		require.Equal(t, "exec-2", second[0].LeaseOwner)
