@@ -44,6 +44,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -98,6 +99,10 @@ type Engine struct {
 	now     func() time.Time
 	opts    Options
 
+	adhoc struct {
+		mu sync.Mutex
+		m  map[string]*dsl.Action
+	}
 	specs    specCache // by execution id
 	defSpecs specCache // by definition id and update time
 
@@ -127,7 +132,7 @@ func New(st store.Store, reg *action.Registry, eval *expression.Evaluator, opts 
 	if opts.RescueInterval <= 0 {
 		opts.RescueInterval = defaultRescueInterval
 	}
-	return &Engine{
+	e := &Engine{
 		store:      st,
 		actions:    reg,
 		eval:       eval,
@@ -140,6 +145,8 @@ func New(st store.Store, reg *action.Registry, eval *expression.Evaluator, opts 
 		wakeEvents: make(chan struct{}, 1),
 		wakeWork:   make(chan struct{}, 1),
 	}
+	e.adhoc.m = map[string]*dsl.Action{}
+	return e
 }
 
 // WorkAvailable signals (as a hint) that work items were committed.
@@ -231,6 +238,38 @@ func (e *Engine) definitionSpec(def *store.WorkflowDefinition) (*dsl.Workflow, e
 	}
 	e.defSpecs.put(key, wf)
 	return wf, nil
+}
+
+// adhocSpec returns the parsed spec of a stored ad-hoc action, cached by
+// id and update time.
+func (e *Engine) adhocSpec(def *store.ActionDefinition) (*dsl.Action, error) {
+	key := def.ID + "@" + def.UpdatedAt.UTC().Format(time.RFC3339Nano)
+	e.adhoc.mu.Lock()
+	a, ok := e.adhoc.m[key]
+	e.adhoc.mu.Unlock()
+	if ok {
+		return a, nil
+	}
+	doc, err := dsl.Parse(def.Name+".yaml", []byte(def.Definition), dsl.Options{Kind: dsl.KindActions})
+	if err != nil {
+		return nil, fmt.Errorf("parse stored ad-hoc action %s: %w", def.Name, err)
+	}
+	for _, cand := range doc.Actions {
+		if cand.Name == def.Name || len(doc.Actions) == 1 || strings.HasSuffix(def.Name, "."+cand.Name) {
+			a = cand
+			break
+		}
+	}
+	if a == nil {
+		return nil, fmt.Errorf("ad-hoc action %q is not in its stored definition", def.Name)
+	}
+	e.adhoc.mu.Lock()
+	if len(e.adhoc.m) >= specCacheSize {
+		e.adhoc.m = map[string]*dsl.Action{}
+	}
+	e.adhoc.m[key] = a
+	e.adhoc.mu.Unlock()
+	return a, nil
 }
 
 // isNotFound reports store.ErrNotFound through any wrapping.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/bora-workflow/bora/internal/action"
 	"github.com/bora-workflow/bora/internal/dsl"
 	"github.com/bora-workflow/bora/internal/id"
 	"github.com/bora-workflow/bora/internal/store"
@@ -125,7 +126,7 @@ func (e *Engine) follow(ctx context.Context, st *txState, run *inlineRunner, ste
 	for _, c := range step.Commands {
 		switch c := c.(type) {
 		case workflow.RunAction:
-			e.runAction(ctx, st, run, c.Action)
+			e.runAction(ctx, st, run, c)
 		case workflow.Timer:
 			payload := mustJSON(timerPayload{TaskID: c.TaskID, Kind: c.Kind, Attempt: c.Attempt})
 			st.events = append(st.events, &store.Event{
@@ -146,9 +147,14 @@ func (e *Engine) follow(ctx context.Context, st *txState, run *inlineRunner, ste
 // runAction runs an action inline when it can (queueing its result for
 // this transaction, budget permitting), and otherwise leaves a work item
 // for an executor.
-func (e *Engine) runAction(ctx context.Context, st *txState, run *inlineRunner, act *workflow.ActionExecution) {
-	if act.Target == "" && e.actions.CanInline(act.Name, act.Input) {
-		out := e.actions.Run(ctx, act.Name, act.Input, e.executionContext(act))
+func (e *Engine) runAction(ctx context.Context, st *txState, run *inlineRunner, cmd workflow.RunAction) {
+	act := cmd.Action
+	name, input := act.Name, act.Input
+	if cmd.Call != "" { // an ad-hoc action: its base runs
+		name, input = cmd.Call, cmd.CallInput
+	}
+	if act.Target == "" && e.actions.CanInline(name, input) {
+		out := e.actions.Run(ctx, name, input, e.executionContext(act))
 		if out.Async {
 			act.Async = true
 			return // stays RUNNING until the API completes it
@@ -170,7 +176,7 @@ func (e *Engine) runAction(ctx context.Context, st *txState, run *inlineRunner, 
 	}
 	st.workItems = append(st.workItems, &store.WorkItem{
 		ID: act.ID, ActionExecutionID: act.ID, ExecutionID: act.ExecutionID, Target: act.Target,
-		Payload: mustJSON(actionInvocation(act, e.executionContext(act))),
+		Payload: mustJSON(action.Invocation{Action: name, Input: input, Attempt: act.Attempt, Execution: e.executionContext(act)}),
 		Attempt: act.Attempt,
 	})
 }

@@ -33,7 +33,7 @@ func (e *Engine) UpdateExecution(ctx context.Context, u ExecutionUpdate) (*workf
 		if err := tx.ExecutionLock(ctx, ex.RootID()); err != nil {
 			return fmt.Errorf("lock execution %s: %w", ex.RootID(), err)
 		}
-		st := newTxState(tx)
+		st := e.newTxState(tx)
 		if ex, err = st.execution(ctx, u.ID); err != nil { // re-read under the lock
 			return err
 		}
@@ -163,7 +163,7 @@ func (e *Engine) RerunTask(ctx context.Context, taskID string, reset bool, env *
 		if err := tx.ExecutionLock(ctx, task.RootExecutionID); err != nil {
 			return fmt.Errorf("lock execution %s: %w", task.RootExecutionID, err)
 		}
-		st := newTxState(tx)
+		st := e.newTxState(tx)
 		if task, err = st.Task(ctx, taskID); err != nil {
 			return err
 		}

@@ -155,7 +155,7 @@ func (e *Engine) failExecution(ctx context.Context, tx store.Tx, exID, msg strin
 // events, runs what can run inline, writes everything and deletes the events.
 func (e *Engine) applyEvents(ctx context.Context, tx store.Tx, events []*store.Event) error {
 	sort.SliceStable(events, func(i, j int) bool { return events[i].RootID < events[j].RootID })
-	st := newTxState(tx)
+	st := e.newTxState(tx)
 	run := &inlineRunner{budget: e.opts.InlineBudget}
 	locked := ""
 	for _, ev := range events {
@@ -186,7 +186,7 @@ func (e *Engine) applyEvents(ctx context.Context, tx store.Tx, events []*store.E
 // transaction, without storing the event. Its inline budget is small: the
 // caller is waiting, and the rest continues through the event queue.
 func (e *Engine) applyNew(ctx context.Context, tx store.Tx, ex *workflow.Execution, start *store.Event) error {
-	st := newTxState(tx)
+	st := e.newTxState(tx)
 	st.executions[ex.ID] = ex
 	run := &inlineRunner{budget: startInlineBudget}
 	if err := e.applyEvent(ctx, st, run, start); err != nil {
@@ -198,7 +198,7 @@ func (e *Engine) applyNew(ctx context.Context, tx store.Tx, ex *workflow.Executi
 // applyResultNow applies the result of act (already set on it, not yet
 // stored) inside tx, whose caller holds the execution tree's lock.
 func (e *Engine) applyResultNow(ctx context.Context, tx store.Tx, act *workflow.ActionExecution) error {
-	st := newTxState(tx)
+	st := e.newTxState(tx)
 	st.actions[act.ID] = act
 	st.dirtyAction[act.ID] = true
 	run := &inlineRunner{budget: startInlineBudget, pending: []followUp{{action: act}}}
@@ -255,11 +255,6 @@ func (e *Engine) applyEvent(ctx context.Context, st *txState, run *inlineRunner,
 
 func resultOf(act *workflow.ActionExecution) workflow.ActionResult {
 	return workflow.ActionResult{ActionExecutionID: act.ID, State: act.State, Result: act.Result, StateInfo: act.StateInfo}
-}
-
-// actionInvocation is the work item payload for an action.
-func actionInvocation(act *workflow.ActionExecution, ec action.ExecutionContext) action.Invocation {
-	return action.Invocation{Action: act.Name, Input: act.Input, Attempt: act.Attempt, Execution: ec}
 }
 
 // executionContext tells an action where it runs.

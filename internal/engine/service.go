@@ -10,6 +10,7 @@ import (
 	"github.com/bora-workflow/bora/internal/dsl"
 	"github.com/bora-workflow/bora/internal/id"
 	"github.com/bora-workflow/bora/internal/store"
+	"github.com/bora-workflow/bora/internal/value"
 	"github.com/bora-workflow/bora/internal/workflow"
 )
 
@@ -50,12 +51,23 @@ func (e *Engine) startExecution(ctx context.Context, req StartRequest, deferStar
 				return fmt.Errorf("%w: %w", ErrInvalidInput, err)
 			}
 		}
+		params := req.Params
+		if params == nil {
+			params = value.NewMap(1)
+		} else {
+			params = params.Clone()
+		}
+		env, err := e.resolveEnv(ctx, tx, params)
+		if err != nil {
+			return err
+		}
+		params.Set("env", env)
 		exID := req.ID
 		if exID == "" {
 			exID = id.New()
 		}
 		now := e.now()
-		ex = workflow.NewExecution(exID, spec, def.ID, def.Namespace, input, req.Params)
+		ex = workflow.NewExecution(exID, spec, def.ID, def.Namespace, input, params)
 		ex.Description = req.Description
 		ex.Spec = def.Definition
 		e.specs.put(ex.ID, spec)

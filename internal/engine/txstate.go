@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/bora-workflow/bora/internal/dsl"
 	"github.com/bora-workflow/bora/internal/store"
 	"github.com/bora-workflow/bora/internal/workflow"
 )
@@ -16,6 +17,9 @@ import (
 // what earlier steps of the same transaction did.
 type txState struct {
 	tx store.Tx
+	// engine gives the reader its caches (parsed ad-hoc actions) and the
+	// action registry.
+	engine *Engine
 
 	executions     map[string]*workflow.Execution
 	newExecutions  []*workflow.Execution // sub-workflows started in this transaction
@@ -39,9 +43,10 @@ type txState struct {
 	events    []*store.Event
 }
 
-func newTxState(tx store.Tx) *txState {
+func (e *Engine) newTxState(tx store.Tx) *txState {
 	return &txState{
 		tx:             tx,
+		engine:         e,
 		executions:     map[string]*workflow.Execution{},
 		dirtyExecution: map[string]bool{},
 		tasks:          map[string]*workflow.Task{},
@@ -203,6 +208,25 @@ func (s *txState) TaskActions(ctx context.Context, taskID string) ([]*workflow.A
 		}
 	}
 	return out, nil
+}
+
+// AdHocAction implements workflow.Reader. A name the action registry
+// knows is a system action and costs no query.
+func (s *txState) AdHocAction(ctx context.Context, name, namespace string) (*dsl.Action, error) {
+	if _, ok := s.engine.actions.Get(name); ok || name == "" {
+		return nil, nil
+	}
+	def, err := s.tx.ActionDefinitionGet(ctx, name, namespace)
+	if isNotFound(err) && namespace != "" {
+		def, err = s.tx.ActionDefinitionGet(ctx, name, "")
+	}
+	if isNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find ad-hoc action %q: %w", name, err)
+	}
+	return s.engine.adhocSpec(def)
 }
 
 // ListTasks implements workflow.Reader; rows this transaction holds win.

@@ -51,6 +51,10 @@ type Reader interface {
 	// ListTasks returns the tasks of an execution ("" = of every
 	// execution), optionally only those in state, for Mistral's tasks().
 	ListTasks(ctx context.Context, executionID string, state State) ([]*Task, error)
+	// AdHocAction returns the ad-hoc action of that name in the namespace
+	// (falling back to the default namespace), or nil when the name is a
+	// system action or unknown.
+	AdHocAction(ctx context.Context, name, namespace string) (*dsl.Action, error)
 	// ListExecutions returns executions, for Mistral's executions():
 	// by id, by root execution, by state; empty fields do not filter.
 	ListExecutions(ctx context.Context, id, rootID string, state State) ([]*Execution, error)
@@ -78,9 +82,13 @@ type Command interface{ command() }
 
 // RunAction asks for an action to run; the action execution row is in
 // Step.NewActions. The engine turns it into a work item (or runs a
-// synchronous standard action inline).
+// synchronous standard action inline). For an ad-hoc action, Call and
+// CallInput name the base action that really runs and its input; they
+// are empty for a system action.
 type RunAction struct {
-	Action *ActionExecution
+	Action    *ActionExecution
+	Call      string
+	CallInput *value.Map
 }
 
 func (RunAction) command() {}

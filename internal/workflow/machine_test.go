@@ -21,6 +21,7 @@ import (
 // memReader is the store the tests give the machine: every row in memory,
 // and a count of reads so tests can check a step's cost.
 type memReader struct {
+	adhoc   map[string]*dsl.Action
 	tasks   []*workflow.Task
 	actions []*workflow.ActionExecution
 	reads   int
@@ -40,6 +41,10 @@ func (r *memReader) ListTasks(_ context.Context, exID string, state workflow.Sta
 func (r *memReader) ListExecutions(context.Context, string, string, workflow.State) ([]*workflow.Execution, error) {
 	r.reads++
 	return nil, nil
+}
+
+func (r *memReader) AdHocAction(_ context.Context, name, _ string) (*dsl.Action, error) {
+	return r.adhoc[name], nil
 }
 
 func (r *memReader) TaskActions(_ context.Context, taskID string) ([]*workflow.ActionExecution, error) {
@@ -102,7 +107,7 @@ type harness struct {
 	spec    *dsl.Workflow
 	ex      *workflow.Execution
 	reader  *memReader
-	queue   []*workflow.ActionExecution
+	queue   []workflow.RunAction
 	pending map[string]*workflow.ActionExecution // async actions by task name
 	steps   int
 	maxRead int // the most reads any single step made
@@ -130,8 +135,11 @@ func newHarness(t *testing.T, file string, input *value.Map) *harness {
 	in, err := workflow.PrepareInput(spec, input)
 	require.NoError(t, err)
 	h := &harness{
-		t: t, m: workflow.NewMachine(eval, newID), spec: spec, reader: &memReader{},
+		t: t, m: workflow.NewMachine(eval, newID), spec: spec, reader: &memReader{adhoc: map[string]*dsl.Action{}},
 		pending: map[string]*workflow.ActionExecution{},
+	}
+	for _, a := range doc.Actions {
+		h.reader.adhoc[a.Name] = a
 	}
 	h.ex = workflow.NewExecution("ex-1", spec, "wf-1", "", in, nil)
 	return h
@@ -144,7 +152,7 @@ func (h *harness) absorb(s *workflow.Step) {
 	for _, c := range s.Commands {
 		switch c := c.(type) {
 		case workflow.RunAction:
-			h.queue = append(h.queue, c.Action)
+			h.queue = append(h.queue, c)
 		case workflow.Timer:
 			h.timers = append(h.timers, dueTimer{Timer: c, due: h.clock + c.Delay})
 		default:
@@ -170,9 +178,10 @@ func (h *harness) drain() {
 	h.t.Helper()
 	for {
 		for len(h.queue) > 0 {
-			act := h.queue[0]
+			run := h.queue[0]
 			h.queue = h.queue[1:]
-			res, async := runStd(act)
+			act := run.Action
+			res, async := runStd(run)
 			if async {
 				h.pending[act.TaskName] = act
 				continue
@@ -213,23 +222,28 @@ func (h *harness) finishAsync(task string, state workflow.State, result any) {
 	h.drain()
 }
 
-func runStd(act *workflow.ActionExecution) (workflow.ActionResult, bool) {
+func runStd(run workflow.RunAction) (workflow.ActionResult, bool) {
+	act := run.Action
+	name, input := act.Name, act.Input
+	if run.Call != "" {
+		name, input = run.Call, run.CallInput
+	}
 	res := workflow.ActionResult{ActionExecutionID: act.ID, State: workflow.StateSuccess}
-	switch act.Name {
+	switch name {
 	case "std.noop":
 	case "std.echo":
-		res.Result, _ = act.Input.Get("output")
+		res.Result, _ = input.Get("output")
 	case "std.fail":
 		res.State = workflow.StateError
 		res.Result = "Fail action expected exception."
-		if d, _ := act.Input.Get("error_data"); d != nil {
+		if d, _ := input.Get("error_data"); d != nil {
 			res.Result = d
 		}
 	case "std.async_noop":
 		return res, true
 	default:
 		res.State = workflow.StateError
-		res.Result = "Failed to find action [action_name=" + act.Name + "]"
+		res.Result = "Failed to find action [action_name=" + name + "]"
 	}
 	return res, false
 }
@@ -355,6 +369,10 @@ func TestMachine(t *testing.T) {
 		{
 			name: "tasks() lists the execution's tasks through the reader", file: "tasks_fn.yaml", state: S,
 			output: value.MapOf("n", int64(2), "done", []any{"a", "b"}), // b is SUCCESS when it publishes, as in Mistral
+		},
+		{
+			name: "ad-hoc actions: defaults, base-input, output, and a chain of them", file: "adhoc.yaml", state: S,
+			output: value.MapOf("plain", "Hello, World!", "chained", value.MapOf("shout", "Hello, bora!")),
 		},
 		{
 			name: "on-complete runs after on-error", file: "on_complete.yaml", state: S,

@@ -131,6 +131,17 @@ func (m *Machine) startAction(ctx context.Context, s *Step, t *dsl.Task, task *T
 	if err != nil {
 		return m.actionFailedToStart(ctx, s, t, task, fmt.Sprintf("Failed to evaluate safe-rerun of task %q: %v", t.Name, err))
 	}
+	chain, err := m.adhocChain(ctx, s, name)
+	if err != nil {
+		return m.actionFailedToStart(ctx, s, t, task, err.Error())
+	}
+	run := RunAction{}
+	if len(chain) > 0 {
+		run.Call, run.CallInput, err = m.expandAdhoc(ctx, chain, input, view, h)
+		if err != nil {
+			return m.actionFailedToStart(ctx, s, t, task, err.Error())
+		}
+	}
 	act := &ActionExecution{
 		ID:                m.newID(),
 		TaskExecutionID:   task.ID,
@@ -150,7 +161,8 @@ func (m *Machine) startAction(ctx context.Context, s *Step, t *dsl.Task, task *T
 	}
 	task.Runtime.ActionID = act.ID
 	s.NewActions = append(s.NewActions, act)
-	s.Commands = append(s.Commands, RunAction{Action: act})
+	run.Action = act
+	s.Commands = append(s.Commands, run)
 	return nil
 }
 

@@ -12,15 +12,12 @@ import (
 // NewExecution builds the row for a new execution of spec, in state IDLE,
 // with the input already checked by PrepareInput. Start runs it.
 func NewExecution(id string, spec *dsl.Workflow, workflowID, namespace string, input, params *value.Map) *Execution {
-	if params == nil {
-		params = value.NewMap(2)
-	}
-	if !params.Has("namespace") {
-		params.Set("namespace", namespace)
-	}
-	if !params.Has("env") {
-		params.Set("env", value.NewMap(0))
-	}
+	// Mistral's params start with namespace and env, in that order.
+	ordered := value.NewMap(params.Len() + 2)
+	ordered.Set("namespace", namespace)
+	ordered.Set("env", value.NewMap(0))
+	ordered.Update(params)
+	params = ordered
 	return &Execution{
 		ID:                id,
 		WorkflowID:        workflowID,
@@ -120,6 +117,21 @@ func (m *Machine) ApplyActionResult(ctx context.Context, ex *Execution, spec *ds
 		act.State = res.State
 		act.Result = res.Result
 		act.StateInfo = res.StateInfo
+	}
+	if act.State == StateSuccess {
+		// An ad-hoc action's output transforms apply to its base's result.
+		chain, err := m.adhocChain(ctx, s, act.Name)
+		if err != nil {
+			return nil, err
+		}
+		if len(chain) > 0 {
+			out, err := m.adhocOutput(ctx, chain, act.Result)
+			if err != nil {
+				act.State, act.Result = StateError, err.Error()
+			} else {
+				act.Result = out
+			}
+		}
 	}
 	act.Accepted = true
 	s.ChangedActions = append(s.ChangedActions, act)
