@@ -27,7 +27,8 @@ var executionList = listSpec{
 	fields:     executionFields,
 	sortColumns: sameColumns("id", "workflow_id", "workflow_name", "workflow_namespace", "description",
 		"project_id", "state", "task_execution_id", "root_execution_id", "created_at", "updated_at"),
-	filters: []string{"workflow_name", "state", "task_execution_id", "root_execution_id"},
+	// workflow_namespace is bora's: Mistral 15 cannot filter executions by namespace.
+	filters: []string{"workflow_name", "workflow_namespace", "state", "task_execution_id", "root_execution_id"},
 }
 
 // executionBodyFields are the attributes a POST may carry: the whole
@@ -168,6 +169,9 @@ func (s *Server) listExecutions(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.writeError(w, r, err)
 		return
+	}
+	if ns, ok := req.filters["workflow_namespace"]; ok {
+		req.Namespace, req.HasNamespace = ns, true
 	}
 	executions, err := s.store.ExecutionList(r.Context(), store.ExecutionListParams{
 		ListParams:      req.ListParams,

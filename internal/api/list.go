@@ -29,6 +29,9 @@ type listSpec struct {
 	sortColumns map[string]string
 	// filters are the query parameters that filter this list.
 	filters []string
+	// defaultSort is the sort key when the request names none; "" means
+	// created_at.
+	defaultSort string
 }
 
 // listRequest is a parsed list query.
@@ -49,6 +52,9 @@ func parseListRequest(q url.Values, spec listSpec) (listRequest, error) {
 	req := listRequest{filters: map[string]string{}}
 	req.Limit = maxListLimit
 	sortKeys, sortDirs := []string{"created_at"}, []string{"asc"}
+	if spec.defaultSort != "" {
+		sortKeys[0] = spec.defaultSort
+	}
 	// Sorted, so a query with several faults always reports the same one.
 	for _, name := range slices.Sorted(maps.Keys(q)) {
 		val := q.Get(name)

@@ -41,6 +41,20 @@ type jsonBody struct {
 // readJSONBody reads a JSON object and refuses keys outside allowed, the
 // attributes of the Mistral resource the endpoint takes.
 func readJSONBody(r *http.Request, allowed []string) (jsonBody, error) {
+	body, err := readJSONObject(r)
+	if err != nil {
+		return jsonBody{}, err
+	}
+	for _, k := range body.fields.Keys() {
+		if !slices.Contains(allowed, k) {
+			return jsonBody{}, badRequest("Unknown attribute %q in the request body.", k)
+		}
+	}
+	return body, nil
+}
+
+// readJSONObject reads a body that must be a JSON object.
+func readJSONObject(r *http.Request) (jsonBody, error) {
 	data, err := readBody(r)
 	if err != nil {
 		return jsonBody{}, err
@@ -55,11 +69,6 @@ func readJSONBody(r *http.Request, allowed []string) (jsonBody, error) {
 	m, ok := v.(*value.Map)
 	if !ok {
 		return jsonBody{}, badRequest("The request body must be a JSON object, not %s.", value.TypeName(v))
-	}
-	for _, k := range m.Keys() {
-		if !slices.Contains(allowed, k) {
-			return jsonBody{}, badRequest("Unknown attribute %q in the request body.", k)
-		}
 	}
 	return jsonBody{fields: m}, nil
 }

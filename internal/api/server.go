@@ -15,6 +15,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/bora-workflow/bora/internal/action"
 	"github.com/bora-workflow/bora/internal/engine"
 	"github.com/bora-workflow/bora/internal/store"
 	"github.com/bora-workflow/bora/internal/workflow"
@@ -34,6 +35,9 @@ type Options struct {
 	// uploaded definition, so a typo fails the upload instead of the run.
 	// Nil skips the check.
 	CheckExpression func(expr string) error
+	// Actions are the system actions GET /v2/actions lists and ad-hoc
+	// actions may not be named like; nil means action.Standard().
+	Actions *action.Registry
 }
 
 // maxBodyBytes bounds a request body. Mistral caps each stored field at
@@ -52,7 +56,9 @@ type Server struct {
 	now func() time.Time
 	// interfaces caches what workflow resources derive from parsed definitions.
 	interfaces interfaceCache
-	mux        *http.ServeMux
+	// actions are the system actions.
+	actions *action.Registry
+	mux     *http.ServeMux
 }
 
 // New returns a Server reading st and writing through eng.
@@ -61,7 +67,12 @@ func New(st store.Store, eng Engine, opts Options) *Server {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	actions := opts.Actions
+	if actions == nil {
+		actions = action.Standard()
+	}
 	s := &Server{
+		actions:         actions,
 		store:           st,
 		engine:          eng,
 		logger:          logger,
@@ -85,6 +96,31 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /v2/workflows", s.listWorkflows)
 	s.mux.HandleFunc("GET /v2/workflows/{identifier}", s.getWorkflow)
 	s.mux.HandleFunc("DELETE /v2/workflows/{identifier}", s.deleteWorkflow)
+
+	s.mux.HandleFunc("POST /v2/workbooks", s.createWorkbook)
+	s.mux.HandleFunc("PUT /v2/workbooks", s.updateWorkbook)
+	s.mux.HandleFunc("POST /v2/workbooks/validate", s.validateWorkbook)
+	s.mux.HandleFunc("GET /v2/workbooks", s.listWorkbooks)
+	s.mux.HandleFunc("GET /v2/workbooks/{name}", s.getWorkbook)
+	s.mux.HandleFunc("DELETE /v2/workbooks/{name}", s.deleteWorkbook)
+
+	s.mux.HandleFunc("POST /v2/actions", s.createActions)
+	s.mux.HandleFunc("PUT /v2/actions", s.updateActions)
+	s.mux.HandleFunc("PUT /v2/actions/{identifier}", s.updateActions)
+	s.mux.HandleFunc("POST /v2/actions/validate", s.validateActions)
+	s.mux.HandleFunc("GET /v2/actions", s.listActions)
+	// Mistral's client sends the namespace as a last path segment, empty
+	// for the default one (/v2/actions/std.echo/).
+	s.mux.HandleFunc("GET /v2/actions/{identifier}", s.getAction)
+	s.mux.HandleFunc("GET /v2/actions/{identifier}/{namespace...}", s.getAction)
+	s.mux.HandleFunc("DELETE /v2/actions/{identifier}", s.deleteAction)
+	s.mux.HandleFunc("DELETE /v2/actions/{identifier}/{namespace...}", s.deleteAction)
+
+	s.mux.HandleFunc("POST /v2/environments", s.createEnvironment)
+	s.mux.HandleFunc("PUT /v2/environments", s.updateEnvironment)
+	s.mux.HandleFunc("GET /v2/environments", s.listEnvironments)
+	s.mux.HandleFunc("GET /v2/environments/{name}", s.getEnvironment)
+	s.mux.HandleFunc("DELETE /v2/environments/{name}", s.deleteEnvironment)
 
 	s.mux.HandleFunc("POST /v2/executions", s.createExecution)
 	s.mux.HandleFunc("GET /v2/executions", s.listExecutions)

@@ -273,7 +273,7 @@ func renderWorkflow(def *store.WorkflowDefinition, iface workflowInterface, inte
 		{"namespace", def.Namespace},
 		{"input", iface.input},
 		{"interface", ifaceField},
-		{"definition", def.Definition},
+		{"definition", mistralDefinition(def.WorkbookName, def.Name, def.Definition)},
 		{"tags", stringList(def.Tags)},
 		{"scope", def.Scope},
 		{"project_id", def.ProjectID},

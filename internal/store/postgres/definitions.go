@@ -10,7 +10,7 @@ import (
 	"github.com/bora-workflow/bora/internal/store"
 )
 
-const definitionColumns = `id, name, namespace, definition, tags, scope, project_id, created_at, updated_at`
+const definitionColumns = `id, name, namespace, definition, tags, scope, project_id, workbook_name, created_at, updated_at`
 
 var definitionList = listSpec{
 	table:      "workflow_definitions",
@@ -25,7 +25,7 @@ func scanDefinition(s scanner) (*store.WorkflowDefinition, error) {
 	var d store.WorkflowDefinition
 	var tags string
 	var created, updated time.Time
-	if err := s.Scan(&d.ID, &d.Name, &d.Namespace, &d.Definition, &tags, &d.Scope, &d.ProjectID, &created, &updated); err != nil {
+	if err := s.Scan(&d.ID, &d.Name, &d.Namespace, &d.Definition, &tags, &d.Scope, &d.ProjectID, &d.WorkbookName, &created, &updated); err != nil {
 		return nil, err
 	}
 	var dec decoder
@@ -46,8 +46,8 @@ func (q *queries) WorkflowDefinitionCreate(ctx context.Context, def *store.Workf
 		return fmt.Errorf("create workflow definition %s: %w", def.Name, enc.err)
 	}
 	_, err := q.db.Exec(ctx, `INSERT INTO workflow_definitions (`+definitionColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		def.ID, def.Name, def.Namespace, def.Definition, tags, def.Scope, def.ProjectID,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		def.ID, def.Name, def.Namespace, def.Definition, tags, def.Scope, def.ProjectID, def.WorkbookName,
 		def.CreatedAt, def.UpdatedAt)
 	if err != nil {
 		return fmt.Errorf("create workflow definition %s (namespace %q): %w", def.Name, def.Namespace, mapErr(err))
@@ -77,7 +77,7 @@ func (q *queries) WorkflowDefinitionList(ctx context.Context, p store.ListParams
 }
 
 // WorkflowDefinitionUpdate implements store.Queries. It fills def's id,
-// scope, project and created_at from the stored row.
+// scope, project, workbook and created_at from the stored row.
 func (q *queries) WorkflowDefinitionUpdate(ctx context.Context, def *store.WorkflowDefinition) error {
 	def.UpdatedAt = stamp(def.UpdatedAt)
 	var enc encoder
@@ -89,9 +89,9 @@ func (q *queries) WorkflowDefinitionUpdate(ctx context.Context, def *store.Workf
 	err := q.db.QueryRow(ctx, `UPDATE workflow_definitions
 		SET definition = $1, tags = $2, updated_at = $3
 		WHERE name = $4 AND namespace = $5
-		RETURNING id, scope, project_id, created_at`,
+		RETURNING id, scope, project_id, workbook_name, created_at`,
 		def.Definition, tags, def.UpdatedAt, def.Name, def.Namespace,
-	).Scan(&def.ID, &def.Scope, &def.ProjectID, &created)
+	).Scan(&def.ID, &def.Scope, &def.ProjectID, &def.WorkbookName, &created)
 	if err != nil {
 		return fmt.Errorf("update workflow definition %s (namespace %q): %w", def.Name, def.Namespace, mapErr(err))
 	}
@@ -112,4 +112,14 @@ func (q *queries) WorkflowDefinitionDelete(ctx context.Context, idOrName, namesp
 		return fmt.Errorf("delete workflow definition %s (namespace %q): %w", idOrName, namespace, err)
 	}
 	return nil
+}
+
+// WorkflowDefinitionListByWorkbook implements store.Queries.
+func (q *queries) WorkflowDefinitionListByWorkbook(ctx context.Context, workbook, namespace string) ([]*store.WorkflowDefinition, error) {
+	out, err := queryAll(ctx, q.db, scanDefinition, `SELECT `+definitionColumns+` FROM workflow_definitions
+		WHERE workbook_name = $1 AND namespace = $2 ORDER BY name`, workbook, namespace)
+	if err != nil {
+		return nil, fmt.Errorf("list workflow definitions of workbook %s (namespace %q): %w", workbook, namespace, err)
+	}
+	return out, nil
 }

@@ -15,7 +15,7 @@ type listSpec struct {
 	defaultKey string          // ordering when SortKey is empty
 	tiebreak   string          // unique column that makes the order total
 	sortable   map[string]bool // the SortKey whitelist
-	namespace  string          // column ListParams.Namespace filters
+	namespace  string          // column ListParams.Namespace filters; "" when none
 }
 
 // filter is one "column = value" condition; an empty value means "any"
@@ -37,6 +37,9 @@ func listQuery(spec listSpec, p store.ListParams, filters ...filter) (string, []
 		key = p.SortKey
 	}
 	if p.HasNamespace {
+		if spec.namespace == "" {
+			return "", nil, fmt.Errorf("%s have no namespace to filter by", spec.table)
+		}
 		// "" is a real namespace (the default one), so this filter is always kept.
 		filters = append(filters, filter{column: spec.namespace, value: p.Namespace, always: true})
 	}
