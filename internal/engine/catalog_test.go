@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/bora-workflow/bora/internal/action"
 	"github.com/bora-workflow/bora/internal/engine"
 	"github.com/bora-workflow/bora/internal/store"
 	"github.com/bora-workflow/bora/internal/value"
@@ -74,6 +75,35 @@ func TestAdHocActions(t *testing.T) {
 			require.Len(t, acts, 1)
 			require.Equal(t, "greet", acts[0].Name, "the action execution is named for the ad-hoc action")
 			require.True(t, value.Equal(value.MapOf("name", "bora"), acts[0].Input))
+		})
+	}
+}
+
+func TestStandaloneActions(t *testing.T) {
+	t.Parallel()
+	for name, open := range drivers {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, open, engine.Options{})
+			act, err := b.eng.StartStandaloneAction(t.Context(), engine.StandaloneAction{Name: "std.echo", Input: value.MapOf("output", "hi")})
+			require.NoError(t, err)
+			require.Equal(t, workflow.StateSuccess, act.State, "an instant action completes inline")
+			require.Equal(t, "hi", act.Result)
+
+			act, err = b.eng.StartStandaloneAction(t.Context(), engine.StandaloneAction{Name: "std.echo", Input: value.MapOf("output", "later", "delay", int64(1))})
+			require.NoError(t, err)
+			require.Equal(t, workflow.StateRunning, act.State)
+			items, err := b.store.WorkItemClaimMany(t.Context(), store.WorkItemClaimParams{Owner: "x", Now: time.Now().UTC(), Lease: time.Minute, Limit: 5})
+			require.NoError(t, err)
+			require.Len(t, items, 1)
+			require.NoError(t, b.eng.ReportResult(t.Context(), items[0], 1, action.Outcome{Result: "later"}))
+			got, err := b.store.ActionExecutionGet(t.Context(), act.ID)
+			require.NoError(t, err)
+			require.Equal(t, workflow.StateSuccess, got.State)
+			require.Equal(t, "later", got.Result)
+
+			_, err = b.eng.StartStandaloneAction(t.Context(), engine.StandaloneAction{Name: "std.nope"})
+			require.ErrorIs(t, err, store.ErrNotFound)
 		})
 	}
 }

@@ -24,6 +24,42 @@ func (e *Engine) StartExecution(ctx context.Context, req StartRequest) (*workflo
 func (e *Engine) startExecution(ctx context.Context, req StartRequest, deferStart bool) (*workflow.Execution, error) {
 	var ex *workflow.Execution
 	err := store.InTx(ctx, e.store, func(ctx context.Context, tx store.Tx) error {
+		var err error
+		ex, err = e.startInTx(ctx, tx, req, deferStart)
+		return err
+	})
+	if err != nil && !deferStart && !errors.Is(err, ErrInvalidInput) && !isNotFound(err) && !errors.Is(err, store.ErrConflict) {
+		// Starting failed for a reason of its own: queue the start event
+		// instead, so the engine loop retries it (and, if it keeps
+		// failing, records why) rather than losing the request.
+		e.log.Warn("engine: starting in the request failed; queueing the start", "err", err)
+		return e.startExecution(ctx, req, true)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("start execution: %w", err)
+	}
+	signal(e.wakeEvents)
+	signal(e.wakeWork)
+	return ex, nil
+}
+
+// StartExecutionInTx starts an execution inside the caller's transaction
+// (a cron trigger firing, for one): the execution, its start and the
+// caller's own changes commit together. The start is applied at once,
+// as StartExecution does.
+func (e *Engine) StartExecutionInTx(ctx context.Context, tx store.Tx, req StartRequest) (*workflow.Execution, error) {
+	ex, err := e.startInTx(ctx, tx, req, false)
+	if err != nil {
+		return nil, err
+	}
+	signal(e.wakeEvents)
+	signal(e.wakeWork)
+	return ex, nil
+}
+
+func (e *Engine) startInTx(ctx context.Context, tx store.Tx, req StartRequest, deferStart bool) (*workflow.Execution, error) {
+	var ex *workflow.Execution
+	err := func() error {
 		if req.ID != "" {
 			existing, err := tx.ExecutionGet(ctx, req.ID)
 			if err == nil {
@@ -86,19 +122,10 @@ func (e *Engine) startExecution(ctx context.Context, req StartRequest, deferStar
 			return e.applyNew(ctx, tx, ex, start)
 		}
 		return tx.EventInsert(ctx, start)
-	})
-	if err != nil && !deferStart && !errors.Is(err, ErrInvalidInput) && !isNotFound(err) && !errors.Is(err, store.ErrConflict) {
-		// Starting failed for a reason of its own: queue the start event
-		// instead, so the engine loop retries it (and, if it keeps
-		// failing, records why) rather than losing the request.
-		e.log.Warn("engine: starting in the request failed; queueing the start", "err", err)
-		return e.startExecution(ctx, req, true)
-	}
+	}()
 	if err != nil {
-		return nil, fmt.Errorf("start execution: %w", err)
+		return nil, err
 	}
-	signal(e.wakeEvents)
-	signal(e.wakeWork)
 	return ex, nil
 }
 
