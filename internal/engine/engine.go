@@ -67,6 +67,9 @@ type Options struct {
 	// takes; beyond it results are written as events for the next one, so
 	// a 10,000-task sequence does not become one giant transaction.
 	InlineBudget int
+	// RequestInlineBudget is the same bound for the work done inside an
+	// API request (a start, an async result): smaller, as a caller waits.
+	RequestInlineBudget int
 	// RescueInterval is how often the engine looks for work items whose
 	// lease expired (their executor is gone).
 	RescueInterval time.Duration
@@ -79,13 +82,13 @@ type Options struct {
 }
 
 const (
-	defaultBatchSize      = 64
-	defaultInlineBudget   = 2000
-	defaultPollInterval   = 500 * time.Millisecond
-	defaultRescueInterval = 5 * time.Second
-	maxEventAttempts      = 5
-	startInlineBudget     = 256
-	specCacheSize         = 4096
+	defaultBatchSize           = 64
+	defaultInlineBudget        = 2000
+	defaultPollInterval        = 500 * time.Millisecond
+	defaultRescueInterval      = 5 * time.Second
+	maxEventAttempts           = 5
+	defaultRequestInlineBudget = 1000
+	specCacheSize              = 4096
 )
 
 // Engine applies events to executions. It is safe for concurrent use;
@@ -125,6 +128,9 @@ func New(st store.Store, reg *action.Registry, eval *expression.Evaluator, opts 
 	}
 	if opts.InlineBudget <= 0 {
 		opts.InlineBudget = defaultInlineBudget
+	}
+	if opts.RequestInlineBudget <= 0 {
+		opts.RequestInlineBudget = defaultRequestInlineBudget
 	}
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = defaultPollInterval

@@ -67,7 +67,7 @@ func (e *Engine) UpdateExecution(ctx context.Context, u ExecutionUpdate) (*workf
 					targets = append(targets, desc...)
 				}
 			}
-			run := &inlineRunner{budget: startInlineBudget}
+			run := &inlineRunner{budget: e.opts.RequestInlineBudget}
 			for _, target := range targets {
 				step, err := e.changeState(ctx, st, target, u.State, u.StateInfo)
 				if err != nil {
@@ -180,7 +180,7 @@ func (e *Engine) RerunTask(ctx context.Context, taskID string, reset bool, env *
 		if err != nil {
 			return err
 		}
-		if err := e.absorb(ctx, st, &inlineRunner{budget: startInlineBudget}, step); err != nil {
+		if err := e.absorb(ctx, st, &inlineRunner{budget: e.opts.RequestInlineBudget}, step); err != nil {
 			return err
 		}
 		out = task

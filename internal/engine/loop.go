@@ -188,7 +188,7 @@ func (e *Engine) applyEvents(ctx context.Context, tx store.Tx, events []*store.E
 func (e *Engine) applyNew(ctx context.Context, tx store.Tx, ex *workflow.Execution, start *store.Event) error {
 	st := e.newTxState(tx)
 	st.executions[ex.ID] = ex
-	run := &inlineRunner{budget: startInlineBudget}
+	run := &inlineRunner{budget: e.opts.RequestInlineBudget}
 	if err := e.applyEvent(ctx, st, run, start); err != nil {
 		return fmt.Errorf("apply start of execution %s: %w", ex.ID, err)
 	}
@@ -201,7 +201,7 @@ func (e *Engine) applyResultNow(ctx context.Context, tx store.Tx, act *workflow.
 	st := e.newTxState(tx)
 	st.actions[act.ID] = act
 	st.dirtyAction[act.ID] = true
-	run := &inlineRunner{budget: startInlineBudget, pending: []followUp{{action: act}}}
+	run := &inlineRunner{budget: e.opts.RequestInlineBudget, pending: []followUp{{action: act}}}
 	if err := e.absorb(ctx, st, run, nil); err != nil {
 		return fmt.Errorf("apply result of action %s: %w", act.ID, err)
 	}
