@@ -155,6 +155,14 @@ func New(st store.Store, reg *action.Registry, eval *expression.Evaluator, opts 
 	return e
 }
 
+// WakeEvents tells the engine loop that events were committed elsewhere
+// (another process; a LISTEN/NOTIFY hint), so it looks now.
+func (e *Engine) WakeEvents() { signal(e.wakeEvents) }
+
+// WakeWork tells executors waiting on WorkAvailable that work items were
+// committed elsewhere.
+func (e *Engine) WakeWork() { signal(e.wakeWork) }
+
 // WorkAvailable signals (as a hint) that work items were committed.
 func (e *Engine) WorkAvailable() <-chan struct{} { return e.wakeWork }
 

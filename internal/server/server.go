@@ -138,7 +138,22 @@ func (p *Process) has(role string) bool {
 // listens.
 func (p *Process) Run(ctx context.Context, ready func(addr string)) error {
 	var wg sync.WaitGroup
-	errs := make(chan error, 3)
+	errs := make(chan error, 4)
+	if n, ok := p.Store.(store.Notifier); ok && (p.has(RoleEngine) || p.has(RoleExecutor)) {
+		// Work committed by other processes wakes this one at once;
+		// polling stays behind it as the safety net.
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- n.Listen(ctx, func(channel string) {
+				if channel == store.ChannelEvents {
+					p.Engine.WakeEvents()
+				} else {
+					p.Engine.WakeWork()
+				}
+			})
+		}()
+	}
 	if p.has(RoleEngine) {
 		wg.Add(1)
 		go func() { defer wg.Done(); errs <- p.Engine.Run(ctx) }()

@@ -49,6 +49,22 @@ type Store interface {
 	Close() error
 }
 
+// Notification channels: a committed transaction that queued events or
+// work items announces it on these (PostgreSQL LISTEN/NOTIFY).
+const (
+	ChannelEvents = "bora_events"
+	ChannelWork   = "bora_work"
+)
+
+// Notifier is implemented by stores that can tell waiting processes that
+// work was committed (PostgreSQL's LISTEN/NOTIFY). It is only a hint:
+// pollers keep polling behind it, gently.
+type Notifier interface {
+	// Listen calls wake with the channel of every notification until ctx
+	// ends; it reconnects on its own.
+	Listen(ctx context.Context, wake func(channel string)) error
+}
+
 // Tx is a transaction. After Commit or Rollback it must not be used;
 // Rollback after Commit is a no-op so it can be deferred.
 type Tx interface {
@@ -197,6 +213,30 @@ type Queries interface {
 	// keeping its Claims count (a run may have happened); ErrStale when
 	// the lease moved on.
 	WorkItemRequeue(ctx context.Context, id, leaseToken string) error
+
+	// CronTriggerCreate stores a trigger; ErrConflict when the name is taken.
+	CronTriggerCreate(ctx context.Context, t *CronTrigger) error
+	// CronTriggerGet finds a trigger by name, or by id.
+	CronTriggerGet(ctx context.Context, nameOrID string) (*CronTrigger, error)
+	CronTriggerList(ctx context.Context, p ListParams) ([]*CronTrigger, error)
+	CronTriggerDelete(ctx context.Context, nameOrID string) error
+	// CronTriggerClaimDue locks up to Limit (> 0) triggers whose
+	// next_execution_time <= Now, earliest first, skipping triggers locked
+	// by other transactions (SKIP LOCKED). Only meaningful in a Tx.
+	CronTriggerClaimDue(ctx context.Context, p CronTriggerClaimParams) ([]*CronTrigger, error)
+	// CronTriggerAdvance moves a trigger whose next_execution_time is still
+	// Prev to Next and RemainingExecutions; ErrStale when it moved on,
+	// ErrNotFound when it is gone.
+	CronTriggerAdvance(ctx context.Context, p CronTriggerAdvanceParams) error
+
+	// ServiceHeartbeat records that a process is alive: inserts its row,
+	// or moves HeartbeatAt (and Type) of the row named s.Name.
+	ServiceHeartbeat(ctx context.Context, s *Service) error
+	// ServiceList returns the services whose last heartbeat is at or after
+	// aliveSince, by name.
+	ServiceList(ctx context.Context, aliveSince time.Time) ([]*Service, error)
+	// ServiceDelete removes a service row (a clean stop); ErrNotFound when gone.
+	ServiceDelete(ctx context.Context, name string) error
 }
 
 // WorkflowDefinition is an uploaded workflow: its YAML and identity. The

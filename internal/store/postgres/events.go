@@ -27,6 +27,9 @@ func scanEvent(s scanner) (*store.Event, error) {
 
 // EventInsert implements store.Queries.
 func (q *queries) EventInsert(ctx context.Context, ev *store.Event) error {
+	if q.notify != nil {
+		q.notify.events = true
+	}
 	if ev.ID == "" {
 		ev.ID = id.New()
 	}

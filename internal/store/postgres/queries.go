@@ -18,6 +18,16 @@ type querier interface {
 // transaction.
 type queries struct {
 	db querier
+	// notify is set inside a transaction only: which channels to NOTIFY
+	// when it commits (see Tx.Commit). Autocommit writes leave it nil and
+	// rely on polling.
+	notify *pendingNotify
+}
+
+// pendingNotify records what a transaction wrote that pollers wait for.
+type pendingNotify struct {
+	events bool
+	work   bool
 }
 
 // scanner is a pgx.Row or pgx.Rows.

@@ -53,7 +53,7 @@ func (s *Store) Begin(ctx context.Context) (store.Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", mapErr(err))
 	}
-	return &Tx{queries: &queries{db: tx}, tx: tx}, nil
+	return &Tx{queries: &queries{db: tx, notify: &pendingNotify{}}, tx: tx}, nil
 }
 
 // inTx runs fn in a transaction of its own, for the autocommit forms of
@@ -82,8 +82,18 @@ type Tx struct {
 	tx pgx.Tx
 }
 
-// Commit implements store.Tx.
+// Commit implements store.Tx. A transaction that queued events or work
+// items NOTIFYs the listeners as part of the commit (PostgreSQL delivers
+// a NOTIFY only when its transaction commits), so idle engines and
+// executors wake at once instead of at their next poll.
 func (t *Tx) Commit(ctx context.Context) error {
+	if n := t.notify; n != nil && (n.events || n.work) {
+		if _, err := t.tx.Exec(ctx, `SELECT pg_notify($1, ''), pg_notify($2, '')`,
+			channelIf(n.events, store.ChannelEvents), channelIf(n.work, store.ChannelWork)); err != nil {
+			_ = t.tx.Rollback(context.WithoutCancel(ctx))
+			return fmt.Errorf("notify: %w", mapErr(err))
+		}
+	}
 	if err := t.tx.Commit(ctx); err != nil {
 		return fmt.Errorf("commit: %w", mapErr(err))
 	}

@@ -32,6 +32,9 @@ func scanWorkItem(s scanner) (*store.WorkItem, error) {
 
 // WorkItemInsert implements store.Queries.
 func (q *queries) WorkItemInsert(ctx context.Context, w *store.WorkItem) error {
+	if q.notify != nil {
+		q.notify.work = true
+	}
 	w.CreatedAt = stamp(w.CreatedAt)
 	if w.AvailableAt.IsZero() {
 		w.AvailableAt = w.CreatedAt
