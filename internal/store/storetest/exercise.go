@@ -29,6 +29,8 @@ func Exercise(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Event", exerciseEvents},
 		{"WorkItem", exerciseWorkItems},
 		{"Concurrency", exerciseConcurrency},
+		{"CronTrigger", exerciseCronTriggers},
+		{"Service", exerciseServices},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
