@@ -166,14 +166,50 @@ func (p *parser) checkRequires(w *Workflow) {
 
 // workflowIndex is the precomputed part of a workflow's graph.
 type workflowIndex struct {
-	clauses map[*Task][3]*OnClause
-	inbound map[string]int
+	clauses  map[*Task][3]*OnClause
+	inbound  map[string]int
+	policies map[*Task]*Policies
+}
+
+// EffectivePolicies returns a task's policies with task-defaults filled
+// in: each policy the task does not set comes from task-defaults, as
+// Mistral's construct_policies_list does (retry is taken whole).
+func (w *Workflow) EffectivePolicies(t *Task) *Policies {
+	if w.index != nil {
+		if p, ok := w.index.policies[t]; ok {
+			return p
+		}
+	}
+	return w.mergePolicies(t)
+}
+
+func (w *Workflow) mergePolicies(t *Task) *Policies {
+	p := t.Policies
+	if w.TaskDefaults == nil {
+		return &p
+	}
+	d := w.TaskDefaults.Policies
+	if p.Retry == nil {
+		p.Retry = d.Retry
+	}
+	for _, f := range []struct{ own, def *any }{
+		{&p.WaitBefore, &d.WaitBefore}, {&p.WaitAfter, &d.WaitAfter}, {&p.Timeout, &d.Timeout},
+		{&p.PauseBefore, &d.PauseBefore}, {&p.Concurrency, &d.Concurrency}, {&p.FailOn, &d.FailOn},
+		{&p.SafeRerun, &d.SafeRerun},
+	} {
+		if *f.own == nil {
+			*f.own = *f.def
+		}
+	}
+	return &p
 }
 
 // buildIndex computes the index; Parse calls it once the workflow is final.
 func (w *Workflow) buildIndex() {
-	idx := &workflowIndex{clauses: make(map[*Task][3]*OnClause, len(w.Tasks)), inbound: map[string]int{}}
+	idx := &workflowIndex{clauses: make(map[*Task][3]*OnClause, len(w.Tasks)), inbound: map[string]int{},
+		policies: make(map[*Task]*Policies, len(w.Tasks))}
 	for _, t := range w.Tasks {
+		idx.policies[t] = w.mergePolicies(t)
 		s, e, c := w.EffectiveOnClauses(t)
 		idx.clauses[t] = [3]*OnClause{s, e, c}
 		seen := map[string]bool{}

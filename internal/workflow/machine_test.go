@@ -375,6 +375,10 @@ func TestMachine(t *testing.T) {
 			output: value.MapOf("plain", "Hello, World!", "chained", value.MapOf("shout", "Hello, bora!")),
 		},
 		{
+			name: "task-defaults: policies and on-error apply to tasks that do not set their own", file: "task_defaults.yaml", state: S,
+			output: value.MapOf("tries", int64(2)),
+		},
+		{
 			name: "on-complete runs after on-error", file: "on_complete.yaml", state: S,
 			output: value.MapOf("handled", true, "always", true),
 			tasks:  map[string]workflow.State{"t1": E, "handler": S, "always": S},
@@ -543,6 +547,13 @@ func TestPolicyDetails(t *testing.T) {
 		for _, f := range h.fired {
 			require.Equal(t, workflow.TimerRetry, f.Kind)
 		}
+	})
+	t.Run("task-defaults retry applies to a task without its own", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, "task_defaults.yaml", nil)
+		h.run()
+		require.Len(t, h.actionsOf("flaky"), 2, "one run and one retry from task-defaults")
+		require.Equal(t, 1, h.task("flaky").Runtime.RetryNo)
 	})
 	t.Run("wait-before then wait-after; keep-result drops the result", func(t *testing.T) {
 		t.Parallel()

@@ -49,8 +49,8 @@ func (m *Machine) beginTask(ctx context.Context, s *Step, t *dsl.Task, task *Tas
 	s.touchTask(task)
 	view := dataView(s.Execution, task.InContext, task)
 	h := host{step: s, task: task}
-	if t.Policies.PauseBefore != nil && !task.Runtime.PausedBefore {
-		pause, err := m.policyBool(ctx, t.Policies.PauseBefore, view, h)
+	if s.spec.EffectivePolicies(t).PauseBefore != nil && !task.Runtime.PausedBefore {
+		pause, err := m.policyBool(ctx, s.spec.EffectivePolicies(t).PauseBefore, view, h)
 		if err != nil {
 			return m.finishRun(ctx, s, t, task, StateError, nil, fmt.Sprintf("Failed to evaluate pause-before of task %q: %v", t.Name, err))
 		}
@@ -67,7 +67,7 @@ func (m *Machine) beginTask(ctx context.Context, s *Step, t *dsl.Task, task *Tas
 			return nil
 		}
 	}
-	delay, err := m.policySeconds(ctx, t.Policies.WaitBefore, view, h)
+	delay, err := m.policySeconds(ctx, s.spec.EffectivePolicies(t).WaitBefore, view, h)
 	if err != nil {
 		return m.finishRun(ctx, s, t, task, StateError, nil, fmt.Sprintf("Failed to evaluate wait-before of task %q: %v", t.Name, err))
 	}
@@ -93,7 +93,7 @@ func (m *Machine) runTask(ctx context.Context, s *Step, t *dsl.Task, task *Task)
 	view := dataView(s.Execution, task.InContext, task)
 	h := host{step: s, task: task}
 
-	timeout, err := m.policySeconds(ctx, t.Policies.Timeout, view, h)
+	timeout, err := m.policySeconds(ctx, s.spec.EffectivePolicies(t).Timeout, view, h)
 	if err != nil {
 		return m.finishRun(ctx, s, t, task, StateError, nil, fmt.Sprintf("Failed to evaluate timeout of task %q: %v", t.Name, err))
 	}
@@ -127,7 +127,7 @@ func (m *Machine) startAction(ctx context.Context, s *Step, t *dsl.Task, task *T
 	if err != nil {
 		return m.actionFailedToStart(ctx, s, t, task, fmt.Sprintf("Failed to evaluate the target of task %q: %v", t.Name, err))
 	}
-	safeRerun, err := m.policyBool(ctx, t.Policies.SafeRerun, view, h)
+	safeRerun, err := m.policyBool(ctx, s.spec.EffectivePolicies(t).SafeRerun, view, h)
 	if err != nil {
 		return m.actionFailedToStart(ctx, s, t, task, fmt.Sprintf("Failed to evaluate safe-rerun of task %q: %v", t.Name, err))
 	}
@@ -207,7 +207,7 @@ func (m *Machine) finishRun(ctx context.Context, s *Step, t *dsl.Task, task *Tas
 	m.publishRun(ctx, s, t, task)
 	view := dataView(s.Execution, task.InContext, task)
 	h := host{step: s, task: task}
-	delay, err := m.policySeconds(ctx, t.Policies.WaitAfter, view, h)
+	delay, err := m.policySeconds(ctx, s.spec.EffectivePolicies(t).WaitAfter, view, h)
 	if err != nil {
 		task.State, task.StateInfo = StateError, fmt.Sprintf("Failed to evaluate wait-after of task %q: %v", t.Name, err)
 		delay = 0
@@ -228,8 +228,8 @@ func (m *Machine) afterWait(ctx context.Context, s *Step, t *dsl.Task, task *Tas
 	view := dataView(s.Execution, outbound, task)
 	h := host{step: s, task: task}
 
-	if task.State == StateSuccess && t.Policies.FailOn != nil {
-		failOn, err := m.policyBool(ctx, t.Policies.FailOn, view, h)
+	if task.State == StateSuccess && s.spec.EffectivePolicies(t).FailOn != nil {
+		failOn, err := m.policyBool(ctx, s.spec.EffectivePolicies(t).FailOn, view, h)
 		switch {
 		case err != nil:
 			task.State, task.StateInfo = StateError, fmt.Sprintf("Failed to evaluate fail-on of task %q: %v", t.Name, err)
@@ -237,7 +237,7 @@ func (m *Machine) afterWait(ctx context.Context, s *Step, t *dsl.Task, task *Tas
 			task.State, task.StateInfo = StateError, "Failed by 'fail-on' policy"
 		}
 	}
-	if r := t.Policies.Retry; r != nil && !task.Runtime.TimedOut && task.State.IsCompleted() && task.State != StateCancelled {
+	if r := s.spec.EffectivePolicies(t).Retry; r != nil && !task.Runtime.TimedOut && task.State.IsCompleted() && task.State != StateCancelled {
 		again, delay, err := m.retryAgain(ctx, r, task, view, h)
 		if err != nil {
 			task.State, task.StateInfo = StateError, fmt.Sprintf("Failed to evaluate the retry policy of task %q: %v", t.Name, err)
@@ -326,7 +326,7 @@ func (m *Machine) ApplyTimer(ctx context.Context, ex *Execution, spec *dsl.Workf
 	case TimerTimeout:
 		if task.State == StateRunning {
 			task.Runtime.TimedOut = true
-			secs, _ := m.policySeconds(ctx, t.Policies.Timeout, dataView(ex, task.InContext, task), host{step: s, task: task})
+			secs, _ := m.policySeconds(ctx, s.spec.EffectivePolicies(t).Timeout, dataView(ex, task.InContext, task), host{step: s, task: task})
 			err = m.finishRun(ctx, s, t, task, StateError, nil, fmt.Sprintf("Task timed out [timeout(s)=%s].", formatSeconds(secs)))
 		}
 	default:

@@ -23,7 +23,7 @@ func (m *Machine) startItems(ctx context.Context, s *Step, t *dsl.Task, task *Ta
 	if len(bindings) == 0 {
 		return m.finishRun(ctx, s, t, task, StateSuccess, []any{}, "")
 	}
-	conc, err := m.policySeconds(ctx, t.Policies.Concurrency, view, h)
+	conc, err := m.policySeconds(ctx, s.spec.EffectivePolicies(t).Concurrency, view, h)
 	if err != nil {
 		return m.finishRun(ctx, s, t, task, StateError, nil, fmt.Sprintf("Failed to evaluate concurrency of task %q: %v", t.Name, err))
 	}
