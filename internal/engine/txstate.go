@@ -303,14 +303,6 @@ func (s *txState) cachedOrNil(t *workflow.Task, err error) (*workflow.Task, erro
 // flush writes every changed row once, stamping times from now.
 func (s *txState) flush(ctx context.Context, e *Engine) error {
 	now := e.now()
-	newExecution := make(map[string]bool, len(s.newExecutions))
-	for _, ex := range s.newExecutions {
-		newExecution[ex.ID] = true
-		ex.UpdatedAt = now
-		if err := s.tx.ExecutionInsert(ctx, ex); err != nil {
-			return fmt.Errorf("insert sub-workflow execution %s: %w", ex.ID, err)
-		}
-	}
 	for _, t := range s.taskOrder {
 		stampTask(t, now)
 		if err := s.tx.TaskInsert(ctx, t); err != nil {
@@ -343,12 +335,22 @@ func (s *txState) flush(ctx context.Context, e *Engine) error {
 			return fmt.Errorf("update action execution %s: %w", a.ID, err)
 		}
 	}
+	newExecution := make(map[string]bool, len(s.newExecutions))
+	for _, ex := range s.newExecutions {
+		newExecution[ex.ID] = true
+		ex.UpdatedAt = e.now()
+		if err := s.tx.ExecutionInsert(ctx, ex); err != nil {
+			return fmt.Errorf("insert sub-workflow execution %s: %w", ex.ID, err)
+		}
+	}
 	for id := range s.dirtyExecution {
 		if newExecution[id] {
 			continue
 		}
 		ex := s.executions[id]
-		ex.UpdatedAt = now
+		// Stamped after the tasks and actions are written, so created_at
+		// to updated_at covers the whole run, not just its first part.
+		ex.UpdatedAt = e.now()
 		if err := s.tx.ExecutionUpdate(ctx, ex); err != nil {
 			return fmt.Errorf("update execution %s: %w", ex.ID, err)
 		}

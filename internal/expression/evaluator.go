@@ -5,13 +5,15 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/bora-workflow/bora/internal/expression/jinja"
 	"github.com/bora-workflow/bora/internal/value"
 )
 
 // Options configure an Evaluator.
 type Options struct {
 	// IterationLimit caps how many elements one collection may yield inside
-	// an expression (0: yaql.DefaultIterationLimit).
+	// an expression (0: yaql.DefaultIterationLimit), and in Jinja the
+	// length of range() and of repeated lists (0: jinja.DefaultIterationLimit).
 	IterationLimit int
 	// CacheSize is how many parsed expressions are kept (0: 4096).
 	CacheSize int
@@ -23,10 +25,11 @@ type Evaluator struct {
 	languages []Language
 }
 
-// New returns an Evaluator for YAQL with Mistral's functions. (Jinja will
-// join the list; Mistral asks Jinja first, then YAQL.)
+// New returns an Evaluator for Jinja and YAQL with Mistral's functions.
+// Mistral asks its evaluators in name order, so Jinja comes first: a string
+// holding both kinds is evaluated as Jinja (Validate rejects it).
 func New(opts Options) *Evaluator {
-	return &Evaluator{languages: []Language{newYAQL(opts)}}
+	return &Evaluator{languages: []Language{newJinja(opts), newYAQL(opts)}}
 }
 
 // Evaluate walks v (*value.Map values, []any items, strings) and
@@ -35,6 +38,11 @@ func New(opts Options) *Evaluator {
 func (e *Evaluator) Evaluate(ctx context.Context, v any, data any, host Host) (any, error) {
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	if _, ok := v.(string); !ok {
+		// Every Jinja string of v sees the same, unchanged data: convert
+		// it for Jinja once per pass.
+		ctx = jinja.WithConversionCache(ctx)
 	}
 	return e.walk(ctx, v, data, host)
 }
@@ -83,12 +91,20 @@ func (e *Evaluator) evaluateString(ctx context.Context, s string, data any, host
 func (e *Evaluator) Validate(v any) error {
 	switch t := v.(type) {
 	case string:
+		found := ""
 		for _, l := range e.languages {
-			if l.Contains(t) {
-				if err := l.Validate(t); err != nil {
-					return err
-				}
+			if !l.Contains(t) {
+				continue
 			}
+			if found != "" {
+				// Mistral's expressions.validate() rule.
+				return &Error{Expression: t, Parse: true, Err: fmt.Errorf(
+					"The line already contains an expression of type '%s'. Mixing expression types in a single line is not allowed.", found)}
+			}
+			if err := l.Validate(t); err != nil {
+				return err
+			}
+			found = l.Name()
 		}
 	case []any:
 		for _, item := range t {

@@ -11,8 +11,8 @@ import (
 )
 
 // function is one of Mistral's expression functions, written once for every
-// language: the YAQL adapter (yaql_functions.go) and, later, the Jinja one
-// wrap it in their own calling conventions.
+// language: the YAQL adapter (yaql_functions.go) and the Jinja one
+// (jinja_language.go) wrap it in their own calling conventions.
 type function struct {
 	name   string
 	params []param

@@ -25,7 +25,7 @@ func newYAQL(opts Options) *yaqlLanguage {
 
 func (l *yaqlLanguage) Name() string { return "yaql" }
 
-func (l *yaqlLanguage) Contains(s string) bool { return ContainsExpression(s) }
+func (l *yaqlLanguage) Contains(s string) bool { return containsYAQL(s) }
 
 // blockExpr is the expression inside one <% %> match: Mistral strips the
 // characters <, % and > from both ends (not just the delimiters), then
