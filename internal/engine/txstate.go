@@ -300,12 +300,21 @@ func (s *txState) cachedOrNil(t *workflow.Task, err error) (*workflow.Task, erro
 	return t, nil
 }
 
-// flush writes every changed row once, stamping times from now.
+// flush writes every changed row once, stamping times from now. On a
+// store that can batch (PostgreSQL), all the writes go to the server in
+// one round trip.
 func (s *txState) flush(ctx context.Context, e *Engine) error {
+	if b, ok := s.tx.(store.Batcher); ok {
+		return b.Batch(ctx, func(q store.Queries) error { return s.write(ctx, e, q) })
+	}
+	return s.write(ctx, e, s.tx)
+}
+
+func (s *txState) write(ctx context.Context, e *Engine, q store.Queries) error {
 	now := e.now()
 	for _, t := range s.taskOrder {
 		stampTask(t, now)
-		if err := s.tx.TaskInsert(ctx, t); err != nil {
+		if err := q.TaskInsert(ctx, t); err != nil {
 			return fmt.Errorf("insert task %s (%s): %w", t.ID, t.Name, err)
 		}
 	}
@@ -315,13 +324,13 @@ func (s *txState) flush(ctx context.Context, e *Engine) error {
 		}
 		t := s.tasks[id]
 		stampTask(t, now)
-		if err := s.tx.TaskUpdate(ctx, t); err != nil {
+		if err := q.TaskUpdate(ctx, t); err != nil {
 			return fmt.Errorf("update task %s (%s): %w", t.ID, t.Name, err)
 		}
 	}
 	for _, a := range s.actionOrder {
 		stampAction(a, now)
-		if err := s.tx.ActionExecutionInsert(ctx, a); err != nil {
+		if err := q.ActionExecutionInsert(ctx, a); err != nil {
 			return fmt.Errorf("insert action execution %s: %w", a.ID, err)
 		}
 	}
@@ -331,7 +340,7 @@ func (s *txState) flush(ctx context.Context, e *Engine) error {
 		}
 		a := s.actions[id]
 		stampAction(a, now)
-		if err := s.tx.ActionExecutionUpdate(ctx, a); err != nil {
+		if err := q.ActionExecutionUpdate(ctx, a); err != nil {
 			return fmt.Errorf("update action execution %s: %w", a.ID, err)
 		}
 	}
@@ -339,7 +348,7 @@ func (s *txState) flush(ctx context.Context, e *Engine) error {
 	for _, ex := range s.newExecutions {
 		newExecution[ex.ID] = true
 		ex.UpdatedAt = e.now()
-		if err := s.tx.ExecutionInsert(ctx, ex); err != nil {
+		if err := q.ExecutionInsert(ctx, ex); err != nil {
 			return fmt.Errorf("insert sub-workflow execution %s: %w", ex.ID, err)
 		}
 	}
@@ -351,13 +360,13 @@ func (s *txState) flush(ctx context.Context, e *Engine) error {
 		// Stamped after the tasks and actions are written, so created_at
 		// to updated_at covers the whole run, not just its first part.
 		ex.UpdatedAt = e.now()
-		if err := s.tx.ExecutionUpdate(ctx, ex); err != nil {
+		if err := q.ExecutionUpdate(ctx, ex); err != nil {
 			return fmt.Errorf("update execution %s: %w", ex.ID, err)
 		}
 	}
 	for _, w := range s.workItems {
 		w.AvailableAt, w.CreatedAt = now, now
-		if err := s.tx.WorkItemInsert(ctx, w); err != nil {
+		if err := q.WorkItemInsert(ctx, w); err != nil {
 			return fmt.Errorf("insert work item %s: %w", w.ID, err)
 		}
 	}
@@ -366,7 +375,7 @@ func (s *txState) flush(ctx context.Context, e *Engine) error {
 			ev.AvailableAt = now
 		}
 		ev.CreatedAt = now
-		if err := s.tx.EventInsert(ctx, ev); err != nil {
+		if err := q.EventInsert(ctx, ev); err != nil {
 			return fmt.Errorf("insert event %s: %w", ev.ID, err)
 		}
 	}

@@ -65,6 +65,15 @@ type Notifier interface {
 	Listen(ctx context.Context, wake func(channel string)) error
 }
 
+// Batcher is implemented by transactions that can send many writes in
+// one round trip (PostgreSQL). Batch calls fn with queries whose writes
+// are queued and sent when fn returns; errors (a unique violation, a
+// guarded update that changed no row: ErrStale) surface then. fn must not
+// read.
+type Batcher interface {
+	Batch(ctx context.Context, fn func(q Queries) error) error
+}
+
 // Tx is a transaction. After Commit or Rollback it must not be used;
 // Rollback after Commit is a no-op so it can be deferred.
 type Tx interface {
@@ -229,13 +238,14 @@ type Queries interface {
 	// ErrNotFound when it is gone.
 	CronTriggerAdvance(ctx context.Context, p CronTriggerAdvanceParams) error
 
-	// ServiceHeartbeat records that a process is alive: inserts its row,
-	// or moves HeartbeatAt (and Type) of the row named s.Name.
+	// ServiceHeartbeat records that a process is alive in a role: inserts
+	// its row, or moves HeartbeatAt of the row with s's Name and Type.
 	ServiceHeartbeat(ctx context.Context, s *Service) error
 	// ServiceList returns the services whose last heartbeat is at or after
-	// aliveSince, by name.
+	// aliveSince, by name and type.
 	ServiceList(ctx context.Context, aliveSince time.Time) ([]*Service, error)
-	// ServiceDelete removes a service row (a clean stop); ErrNotFound when gone.
+	// ServiceDelete removes the rows of a process (a clean stop);
+	// ErrNotFound when there are none.
 	ServiceDelete(ctx context.Context, name string) error
 }
 
