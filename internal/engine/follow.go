@@ -166,17 +166,15 @@ func (e *Engine) runAction(ctx context.Context, st *txState, run *inlineRunner, 
 			run.pending = append(run.pending, followUp{action: act})
 			return
 		}
-		// Over budget: the result waits as an event for the next transaction.
+		// Over budget: the result waits for the next transaction, in one
+		// event per execution that lists every such result.
 		st.dirtyAction[act.ID] = true
-		st.events = append(st.events, &store.Event{
-			ID: id.New(), ExecutionID: act.ExecutionID, RootID: rootOf(act), Kind: store.EventActionResult,
-			Payload: mustJSON(actionResultPayload{ActionExecutionID: act.ID}),
-		})
+		st.overflow(act)
 		return
 	}
 	st.workItems = append(st.workItems, &store.WorkItem{
 		ID: act.ID, ActionExecutionID: act.ID, ExecutionID: act.ExecutionID, Target: act.Target,
-		Payload: mustJSON(action.Invocation{Action: name, Input: input, Attempt: act.Attempt, Execution: e.executionContext(act)}),
+		Payload: mustJSON(action.Invocation{Action: name, Input: input, Attempt: act.Attempt, Execution: e.executionContext(act), SafeRerun: act.SafeRerun}),
 		Attempt: act.Attempt,
 	})
 }

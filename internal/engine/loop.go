@@ -230,6 +230,16 @@ func (e *Engine) applyEvent(ctx context.Context, st *txState, run *inlineRunner,
 		if err := json.Unmarshal(ev.Payload, &p); err != nil {
 			return fmt.Errorf("decode payload: %w", err)
 		}
+		if len(p.ActionExecutionIDs) > 0 {
+			for _, actID := range p.ActionExecutionIDs {
+				act, err := st.action(ctx, actID)
+				if err != nil {
+					return fmt.Errorf("action execution %s: %w", actID, err)
+				}
+				run.pending = append(run.pending, followUp{action: act})
+			}
+			return e.absorb(ctx, st, run, nil)
+		}
 		act, err := st.action(ctx, p.ActionExecutionID)
 		if err != nil {
 			return fmt.Errorf("action execution %s: %w", p.ActionExecutionID, err)

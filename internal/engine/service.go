@@ -132,7 +132,10 @@ func (e *Engine) startInTx(ctx context.Context, tx store.Tx, req StartRequest, d
 // actionResultPayload is the payload of an EventActionResult event: the
 // result itself is on the action execution row.
 type actionResultPayload struct {
-	ActionExecutionID string `json:"action_execution_id"`
+	ActionExecutionID string `json:"action_execution_id,omitempty"`
+	// ActionExecutionIDs carries many inline results of one execution that
+	// did not fit one transaction's budget: one event instead of one each.
+	ActionExecutionIDs []string `json:"action_execution_ids,omitempty"`
 }
 
 // CompleteAction records the outcome of a running action and queues the

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/bora-workflow/bora/internal/dsl"
+	"github.com/bora-workflow/bora/internal/id"
 	"github.com/bora-workflow/bora/internal/store"
 	"github.com/bora-workflow/bora/internal/workflow"
 )
@@ -41,6 +42,30 @@ type txState struct {
 
 	workItems []*store.WorkItem
 	events    []*store.Event
+	// overflowed groups, by execution, the inline results left for the
+	// next transaction (see overflow).
+	overflowed     map[string]*overflowGroup
+	overflowedKeys []string
+}
+
+type overflowGroup struct {
+	root string
+	ids  []string
+}
+
+// overflow queues an inline result that is over this transaction's
+// budget; write turns each execution's queue into one event.
+func (s *txState) overflow(act *workflow.ActionExecution) {
+	if s.overflowed == nil {
+		s.overflowed = map[string]*overflowGroup{}
+	}
+	g, ok := s.overflowed[act.ExecutionID]
+	if !ok {
+		g = &overflowGroup{root: rootOf(act)}
+		s.overflowed[act.ExecutionID] = g
+		s.overflowedKeys = append(s.overflowedKeys, act.ExecutionID)
+	}
+	g.ids = append(g.ids, act.ID)
 }
 
 func (e *Engine) newTxState(tx store.Tx) *txState {
@@ -312,6 +337,14 @@ func (s *txState) flush(ctx context.Context, e *Engine) error {
 
 func (s *txState) write(ctx context.Context, e *Engine, q store.Queries) error {
 	now := e.now()
+	for _, exID := range s.overflowedKeys {
+		g := s.overflowed[exID]
+		s.events = append(s.events, &store.Event{
+			ID: id.New(), ExecutionID: exID, RootID: g.root, Kind: store.EventActionResult,
+			Payload: mustJSON(actionResultPayload{ActionExecutionIDs: g.ids}),
+		})
+	}
+	s.overflowedKeys = nil
 	for _, t := range s.taskOrder {
 		stampTask(t, now)
 		if err := q.TaskInsert(ctx, t); err != nil {
