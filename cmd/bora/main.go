@@ -28,7 +28,7 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serverCommand(), runCommand(), validateCommand())
+	root.AddCommand(serverCommand(), runCommand(), validateCommand(), benchCommand(), executorCommand())
 	err := root.ExecuteContext(ctx)
 	var exit exitError
 	switch {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"log/slog"
 	"os"
@@ -18,6 +19,7 @@ func serverCommand() *cobra.Command {
 		listen       string
 		roles        string
 		callbackURL  string
+		execToken    string
 		egressAllow  []string
 		egressDeny   []string
 		strictEgress bool
@@ -50,6 +52,7 @@ A restart on the same database continues every running execution.`,
 			p := server.New(st, server.Config{
 				DB: db, Listen: listen, Roles: roleList, Logger: logger,
 				CallbackURL: callbackURL, Actions: action.StdOptions{Egress: egress},
+				ExecutorToken: cmp.Or(execToken, os.Getenv("BORA_EXECUTOR_TOKEN")),
 			})
 			if err := p.Run(ctx, nil); err != nil {
 				return err
@@ -62,6 +65,7 @@ A restart on the same database continues every running execution.`,
 	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:8989", "address of the REST API")
 	cmd.Flags().StringVar(&roles, "roles", "api,engine,executor", "roles to run in this process")
 	cmd.Flags().StringVar(&callbackURL, "callback-url", "", "public base URL of the API sent to delegate actions (default http://<listen>)")
+	cmd.Flags().StringVar(&execToken, "executor-token", "", "bearer token remote executors must send (default $BORA_EXECUTOR_TOKEN; none: open)")
 	cmd.Flags().StringSliceVar(&egressAllow, "egress-allow-hosts", nil, "hosts std.http may call (default: any)")
 	cmd.Flags().StringSliceVar(&egressDeny, "egress-deny-cidrs", nil, "networks std.http may not reach (default: link-local)")
 	cmd.Flags().BoolVar(&strictEgress, "egress-strict", false, "also deny loopback, as Mistral does (for shared hosts)")

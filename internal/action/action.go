@@ -182,4 +182,7 @@ type Invocation struct {
 	Input     *value.Map       `json:"input"`
 	Attempt   int              `json:"attempt"`
 	Execution ExecutionContext `json:"execution"`
+	// SafeRerun tells an executor that stops before the action finished
+	// that it may hand the item back to run again elsewhere.
+	SafeRerun bool `json:"safe_rerun,omitempty"`
 }

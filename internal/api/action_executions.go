@@ -241,11 +241,17 @@ func renderActionExecution(a *workflow.ActionExecution, withOutput bool) (object
 	if projectID == "" {
 		projectID = workflow.DefaultProjectID
 	}
+	// An action run on its own (run-action) has no workflow or task:
+	// Mistral shows null there, and its namespace as "".
+	var workflowName, taskName any = a.WorkflowName, a.TaskName
+	if a.TaskExecutionID == "" {
+		workflowName, taskName = nullable(a.WorkflowName), nullable(a.TaskName)
+	}
 	rendered := object{
 		{"id", a.ID},
-		{"workflow_name", a.WorkflowName},
+		{"workflow_name", workflowName},
 		{"workflow_namespace", a.WorkflowNamespace},
-		{"task_name", a.TaskName},
+		{"task_name", taskName},
 		{"task_execution_id", nullable(a.TaskExecutionID)},
 		{"state", string(a.State)},
 		{"state_info", nullable(a.StateInfo)},

@@ -32,6 +32,11 @@ type fakeEngine struct {
 	mu          sync.Mutex
 	starts      []engine.StartRequest
 	completions []engine.ActionCompletion
+	updates     []engine.ExecutionUpdate
+	reruns      []rerunCall
+	standalone  []engine.StandaloneAction
+
+	updateErr error
 
 	startErr    error
 	completeErr error

@@ -16,8 +16,10 @@ import (
 	"time"
 
 	"github.com/bora-workflow/bora/internal/action"
+	"github.com/bora-workflow/bora/internal/dsl"
 	"github.com/bora-workflow/bora/internal/engine"
 	"github.com/bora-workflow/bora/internal/store"
+	"github.com/bora-workflow/bora/internal/value"
 	"github.com/bora-workflow/bora/internal/workflow"
 )
 
@@ -25,6 +27,16 @@ import (
 type Engine interface {
 	StartExecution(ctx context.Context, req engine.StartRequest) (*workflow.Execution, error)
 	CompleteAction(ctx context.Context, c engine.ActionCompletion) (*workflow.ActionExecution, error)
+	// UpdateExecution pauses, resumes or stops an execution, or changes its
+	// description or environment.
+	UpdateExecution(ctx context.Context, u engine.ExecutionUpdate) (*workflow.Execution, error)
+	// RerunTask runs a task in ERROR again.
+	RerunTask(ctx context.Context, taskID string, reset bool, env *value.Map) (*workflow.Task, error)
+	// StartStandaloneAction runs an action outside any workflow.
+	StartStandaloneAction(ctx context.Context, req engine.StandaloneAction) (*workflow.ActionExecution, error)
+	// ParseWorkflow parses a stored definition (cron triggers check the
+	// workflow input against it when they are created).
+	ParseWorkflow(name, definition string) (*dsl.Workflow, error)
 }
 
 // Options configure a Server.
@@ -59,6 +71,9 @@ type Server struct {
 	// actions are the system actions.
 	actions *action.Registry
 	mux     *http.ServeMux
+	// patterns are the routes registered, in order (the OpenAPI test
+	// checks the document against them).
+	patterns []string
 }
 
 // New returns a Server reading st and writing through eng.
@@ -84,58 +99,80 @@ func New(st store.Store, eng Engine, opts Options) *Server {
 	return s
 }
 
+// handle registers a route and remembers its pattern.
+func (s *Server) handle(pattern string, h http.HandlerFunc) {
+	s.patterns = append(s.patterns, pattern)
+	s.mux.HandleFunc(pattern, h)
+}
+
 func (s *Server) routes() {
-	s.mux.HandleFunc("GET /{$}", s.getVersions)
-	s.mux.HandleFunc("GET /v2", s.getV2Root)
-	s.mux.HandleFunc("GET /v2/{$}", s.getV2Root)
+	s.handle("GET /{$}", s.getVersions)
+	s.handle("GET /v2", s.getV2Root)
+	s.handle("GET /v2/{$}", s.getV2Root)
 
-	s.mux.HandleFunc("POST /v2/workflows", s.createWorkflows)
-	s.mux.HandleFunc("PUT /v2/workflows", s.updateWorkflows)
-	s.mux.HandleFunc("PUT /v2/workflows/{identifier}", s.updateWorkflow)
-	s.mux.HandleFunc("POST /v2/workflows/validate", s.validateWorkflows)
-	s.mux.HandleFunc("GET /v2/workflows", s.listWorkflows)
-	s.mux.HandleFunc("GET /v2/workflows/{identifier}", s.getWorkflow)
-	s.mux.HandleFunc("DELETE /v2/workflows/{identifier}", s.deleteWorkflow)
+	s.handle("POST /v2/workflows", s.createWorkflows)
+	s.handle("PUT /v2/workflows", s.updateWorkflows)
+	s.handle("PUT /v2/workflows/{identifier}", s.updateWorkflow)
+	s.handle("POST /v2/workflows/validate", s.validateWorkflows)
+	s.handle("GET /v2/workflows", s.listWorkflows)
+	s.handle("GET /v2/workflows/{identifier}", s.getWorkflow)
+	s.handle("DELETE /v2/workflows/{identifier}", s.deleteWorkflow)
 
-	s.mux.HandleFunc("POST /v2/workbooks", s.createWorkbook)
-	s.mux.HandleFunc("PUT /v2/workbooks", s.updateWorkbook)
-	s.mux.HandleFunc("POST /v2/workbooks/validate", s.validateWorkbook)
-	s.mux.HandleFunc("GET /v2/workbooks", s.listWorkbooks)
-	s.mux.HandleFunc("GET /v2/workbooks/{name}", s.getWorkbook)
-	s.mux.HandleFunc("DELETE /v2/workbooks/{name}", s.deleteWorkbook)
+	s.handle("POST /v2/workbooks", s.createWorkbook)
+	s.handle("PUT /v2/workbooks", s.updateWorkbook)
+	s.handle("POST /v2/workbooks/validate", s.validateWorkbook)
+	s.handle("GET /v2/workbooks", s.listWorkbooks)
+	s.handle("GET /v2/workbooks/{name}", s.getWorkbook)
+	s.handle("DELETE /v2/workbooks/{name}", s.deleteWorkbook)
 
-	s.mux.HandleFunc("POST /v2/actions", s.createActions)
-	s.mux.HandleFunc("PUT /v2/actions", s.updateActions)
-	s.mux.HandleFunc("PUT /v2/actions/{identifier}", s.updateActions)
-	s.mux.HandleFunc("POST /v2/actions/validate", s.validateActions)
-	s.mux.HandleFunc("GET /v2/actions", s.listActions)
+	s.handle("POST /v2/actions", s.createActions)
+	s.handle("PUT /v2/actions", s.updateActions)
+	s.handle("PUT /v2/actions/{identifier}", s.updateActions)
+	s.handle("POST /v2/actions/validate", s.validateActions)
+	s.handle("GET /v2/actions", s.listActions)
 	// Mistral's client sends the namespace as a last path segment, empty
 	// for the default one (/v2/actions/std.echo/).
-	s.mux.HandleFunc("GET /v2/actions/{identifier}", s.getAction)
-	s.mux.HandleFunc("GET /v2/actions/{identifier}/{namespace...}", s.getAction)
-	s.mux.HandleFunc("DELETE /v2/actions/{identifier}", s.deleteAction)
-	s.mux.HandleFunc("DELETE /v2/actions/{identifier}/{namespace...}", s.deleteAction)
+	s.handle("GET /v2/actions/{identifier}", s.getAction)
+	s.handle("GET /v2/actions/{identifier}/{namespace...}", s.getAction)
+	s.handle("DELETE /v2/actions/{identifier}", s.deleteAction)
+	s.handle("DELETE /v2/actions/{identifier}/{namespace...}", s.deleteAction)
 
-	s.mux.HandleFunc("POST /v2/environments", s.createEnvironment)
-	s.mux.HandleFunc("PUT /v2/environments", s.updateEnvironment)
-	s.mux.HandleFunc("GET /v2/environments", s.listEnvironments)
-	s.mux.HandleFunc("GET /v2/environments/{name}", s.getEnvironment)
-	s.mux.HandleFunc("DELETE /v2/environments/{name}", s.deleteEnvironment)
+	s.handle("POST /v2/environments", s.createEnvironment)
+	s.handle("PUT /v2/environments", s.updateEnvironment)
+	s.handle("GET /v2/environments", s.listEnvironments)
+	s.handle("GET /v2/environments/{name}", s.getEnvironment)
+	s.handle("DELETE /v2/environments/{name}", s.deleteEnvironment)
 
-	s.mux.HandleFunc("POST /v2/executions", s.createExecution)
-	s.mux.HandleFunc("GET /v2/executions", s.listExecutions)
-	s.mux.HandleFunc("GET /v2/executions/{id}", s.getExecution)
-	s.mux.HandleFunc("DELETE /v2/executions/{id}", s.deleteExecution)
-	s.mux.HandleFunc("GET /v2/executions/{id}/tasks", s.listExecutionTasks)
+	s.handle("POST /v2/executions", s.createExecution)
+	s.handle("GET /v2/executions", s.listExecutions)
+	s.handle("GET /v2/executions/{id}", s.getExecution)
+	s.handle("PUT /v2/executions/{id}", s.updateExecution)
+	s.handle("DELETE /v2/executions/{id}", s.deleteExecution)
+	s.handle("GET /v2/executions/{id}/tasks", s.listExecutionTasks)
+	s.handle("GET /v2/executions/{id}/report", s.getExecutionReport)
+	s.handle("GET /v2/executions/{id}/executions", s.listExecutionSubExecutions)
 
-	s.mux.HandleFunc("GET /v2/tasks", s.listTasks)
-	s.mux.HandleFunc("GET /v2/tasks/{id}", s.getTask)
-	s.mux.HandleFunc("GET /v2/tasks/{id}/action_executions", s.listTaskActionExecutions)
-	s.mux.HandleFunc("GET /v2/tasks/{task_id}/action_executions/{id}", s.getTaskActionExecution)
+	s.handle("GET /v2/tasks", s.listTasks)
+	s.handle("GET /v2/tasks/{id}", s.getTask)
+	s.handle("PUT /v2/tasks/{id}", s.rerunTask)
+	s.handle("GET /v2/tasks/{id}/executions", s.listTaskSubExecutions)
+	s.handle("GET /v2/tasks/{id}/action_executions", s.listTaskActionExecutions)
+	s.handle("GET /v2/tasks/{task_id}/action_executions/{id}", s.getTaskActionExecution)
 
-	s.mux.HandleFunc("GET /v2/action_executions", s.listActionExecutions)
-	s.mux.HandleFunc("GET /v2/action_executions/{id}", s.getActionExecution)
-	s.mux.HandleFunc("PUT /v2/action_executions/{id}", s.updateActionExecution)
+	s.handle("GET /v2/action_executions", s.listActionExecutions)
+	s.handle("GET /v2/action_executions/{id}", s.getActionExecution)
+	s.handle("PUT /v2/action_executions/{id}", s.updateActionExecution)
+	s.handle("POST /v2/action_executions", s.runAction)
+	s.handle("DELETE /v2/action_executions/{id}", s.deleteActionExecution)
+
+	s.handle("POST /v2/cron_triggers", s.createCronTrigger)
+	s.handle("GET /v2/cron_triggers", s.listCronTriggers)
+	s.handle("GET /v2/cron_triggers/{name}", s.getCronTrigger)
+	s.handle("DELETE /v2/cron_triggers/{name}", s.deleteCronTrigger)
+
+	s.handle("GET /v2/services", s.listServices)
+
+	s.handle("GET /v2/openapi.json", s.getOpenAPI)
 }
 
 // Handler returns the HTTP handler: the routes behind panic recovery, a

@@ -1,25 +1,30 @@
-// Package executor runs actions: it leases work items from the store,
-// runs each with a heartbeat that keeps its lease alive, and reports the
-// outcome through a Reporter, which records it in the same transaction as
-// it deletes the leased item.
+// Package executor runs actions: it leases work items from a Source (the
+// store itself inside a bora server, or a bora API over HTTP for a remote
+// executor), runs each while one heartbeat loop keeps every lease it holds
+// alive, and reports the outcome under the lease.
 //
 // # Failure handling
 //
 // A result is reported only while the lease holds: if the executor stalls
-// past its lease and another one took the item, the report fails as stale
-// and the result is dropped, never applied twice. On Stop the executor
-// claims nothing more and finishes the actions it holds (up to the drain
-// timeout); actions still running after that keep their lease until it
-// expires, and the rescuer (in the engine role) deals with them.
+// past its lease and the rescuer dealt with the item, the report is
+// refused (ErrLeaseLost) and the result dropped, never applied twice. A
+// report the source could not answer (ErrUnavailable: the database or the
+// network is away) is repeated with the same key until it is answered.
+//
+// On Stop the executor claims nothing more (a claim in flight may return,
+// and what it brings is handed back unrun), finishes the actions it holds
+// and reports them. Past the drain timeout it cancels the actions still
+// running: a safe-rerun one is handed back to run elsewhere, any other
+// keeps its lease until it expires and the rescuer fails it as lost. A
+// graceful stop never makes an action run twice.
 package executor
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bora-workflow/bora/internal/action"
@@ -27,35 +32,50 @@ import (
 	"github.com/bora-workflow/bora/internal/value"
 )
 
-// Reporter records the outcome of a leased work item.
-type Reporter interface {
-	ReportResult(ctx context.Context, item *store.WorkItem, attempt int, out action.Outcome) error
-}
-
 // Options tune an Executor; zero values take the defaults.
 type Options struct {
-	Name         string // lease owner name
-	Target       string // "" = the default queue
-	Slots        int    // actions run at once
-	Lease        time.Duration
+	Name   string // lease owner name
+	Target string // "" = the default queue
+	Slots  int    // actions run at once
+	Lease  time.Duration
+	// PollInterval is how long one claim waits for work: the store
+	// source's poll interval, the HTTP source's long-poll wait.
 	PollInterval time.Duration
+	// DrainTimeout bounds how long a stop waits for the actions in flight
+	// before it cancels them.
+	DrainTimeout time.Duration
 	Logger       *slog.Logger
 	Now          func() time.Time
-	// Wake, when set, is a hint that work items were committed.
+	// Wake, when set, is a hint that work items were committed (store
+	// source only).
 	Wake <-chan struct{}
 }
 
 // Executor leases and runs work items.
 type Executor struct {
-	store    store.Store
-	actions  *action.Registry
-	reporter Reporter
-	opts     Options
-	log      *slog.Logger
+	src     Source
+	actions *action.Registry
+	opts    Options
+	log     *slog.Logger
+
+	mu   sync.Mutex
+	held map[string]*heldItem // by item id: running or being reported
 }
 
-// New returns an executor.
+// heldItem is an item whose lease this executor keeps alive.
+type heldItem struct {
+	item *Item
+	lost atomic.Bool // a heartbeat found the lease gone
+}
+
+// New returns an executor that works straight on the store, reporting
+// through rep (the engine).
 func New(st store.Store, reg *action.Registry, rep Reporter, opts Options) *Executor {
+	return NewWithSource(&StoreSource{Store: st, Reporter: rep, Wake: opts.Wake, Now: opts.Now}, reg, opts)
+}
+
+// NewWithSource returns an executor over any source.
+func NewWithSource(src Source, reg *action.Registry, opts Options) *Executor {
 	if opts.Name == "" {
 		opts.Name = "executor"
 	}
@@ -68,21 +88,28 @@ func New(st store.Store, reg *action.Registry, rep Reporter, opts Options) *Exec
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = 500 * time.Millisecond
 	}
+	if opts.DrainTimeout <= 0 {
+		opts.DrainTimeout = 30 * time.Second
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	if opts.Now == nil {
-		opts.Now = func() time.Time { return time.Now().UTC() }
-	}
-	return &Executor{store: st, actions: reg, reporter: rep, opts: opts, log: opts.Logger}
+	return &Executor{src: src, actions: reg, opts: opts, log: opts.Logger, held: map[string]*heldItem{}}
 }
 
-// Run leases and runs work items until ctx is cancelled, then waits for
-// the actions in flight to finish and returns nil.
+// Run leases and runs work items until ctx is cancelled, then drains (see
+// the package comment) and returns nil.
 func (x *Executor) Run(ctx context.Context) error {
+	// Actions, reports and heartbeats outlive ctx: a stop must not cut a
+	// running action. runCtx ends only when the drain timeout passes.
+	runCtx, hardStop := context.WithCancel(context.WithoutCancel(ctx))
+	defer hardStop()
+	hbCtx, stopHeartbeats := context.WithCancel(runCtx)
+	hbDone := make(chan struct{})
+	go func() { defer close(hbDone); x.heartbeats(hbCtx) }()
+
 	slots := make(chan struct{}, x.opts.Slots)
 	var wg sync.WaitGroup
-	defer wg.Wait()
 	for ctx.Err() == nil {
 		free := x.opts.Slots - len(slots)
 		if free == 0 {
@@ -94,80 +121,146 @@ func (x *Executor) Run(ctx context.Context) error {
 			}
 			continue
 		}
-		items, err := x.store.WorkItemClaimMany(ctx, store.WorkItemClaimParams{
-			Owner: x.opts.Name, Target: x.opts.Target, Now: x.opts.Now(), Lease: x.opts.Lease, Limit: free,
+		// The claim itself is not cut by a stop (its answer would be lost
+		// with the items in it); only its wait is.
+		items, err := x.src.Claim(runCtx, ClaimRequest{
+			Owner: x.opts.Name, Target: x.opts.Target, Max: free, Lease: x.opts.Lease,
+			Wait: x.opts.PollInterval, Stop: ctx.Done(),
 		})
 		if err != nil {
-			if ctx.Err() == nil {
-				x.log.Error("executor: claiming work items failed", "err", err)
-				x.idle(ctx)
+			level := slog.LevelError
+			if errors.Is(err, ErrUnavailable) {
+				level = slog.LevelWarn // the database or the API is away; it will be back
 			}
+			x.log.Log(ctx, level, "executor: claiming work items failed", "target", x.opts.Target, "err", err)
+			sleepCtx(ctx, x.opts.PollInterval)
 			continue
+		}
+		if ctx.Err() != nil && len(items) > 0 {
+			x.handBack(items, "the executor is stopping")
+			break
 		}
 		for _, it := range items {
 			slots <- struct{}{}
+			h := x.hold(it)
 			wg.Add(1)
-			go func(it *store.WorkItem) {
+			go func() {
 				defer wg.Done()
 				defer func() { <-slots }()
-				// The action finishes even when the executor is stopping:
-				// a graceful stop must not cause a re-run.
-				x.runItem(context.WithoutCancel(ctx), it)
-			}(it)
-		}
-		if len(items) == 0 {
-			x.idle(ctx)
+				x.runItem(runCtx, h)
+			}()
 		}
 	}
+
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(x.opts.DrainTimeout):
+		x.log.Warn("executor: drain timeout passed; cancelling the actions still running", "running", len(slots))
+		hardStop()
+		select {
+		case <-done:
+		case <-time.After(x.opts.Lease):
+			x.log.Error("executor: actions ignored cancellation; leaving them to the rescuer", "running", len(slots))
+		}
+	}
+	stopHeartbeats()
+	<-hbDone
 	return nil
 }
 
-func (x *Executor) idle(ctx context.Context) {
-	t := time.NewTimer(x.opts.PollInterval)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-x.opts.Wake:
-	case <-t.C:
-	}
+func (x *Executor) hold(it *Item) *heldItem {
+	h := &heldItem{item: it}
+	x.mu.Lock()
+	x.held[it.ID] = h
+	x.mu.Unlock()
+	return h
 }
 
-func (x *Executor) runItem(ctx context.Context, it *store.WorkItem) {
-	var p action.Invocation
-	if err := json.Unmarshal(it.Payload, &p); err != nil {
-		x.report(ctx, it, it.Attempt, action.Outcome{Failed: true, Result: fmt.Sprintf("bad work item payload: %v", err)})
-		return
-	}
-	if p.Input == nil {
-		p.Input = value.NewMap(0)
-	}
-	hbCtx, stopHeartbeat := context.WithCancel(ctx)
-	lost := make(chan struct{})
-	go x.heartbeat(hbCtx, it, lost)
-	out := x.actions.Run(ctx, p.Action, p.Input, p.Execution)
-	stopHeartbeat()
-	select {
-	case <-lost:
-		x.log.Warn("executor: lease lost while running; dropping the result", "work_item", it.ID, "action", p.Action)
-		return
-	default:
-	}
-	x.report(ctx, it, p.Attempt, out)
+func (x *Executor) unhold(id string) {
+	x.mu.Lock()
+	delete(x.held, id)
+	x.mu.Unlock()
 }
 
-func (x *Executor) report(ctx context.Context, it *store.WorkItem, attempt int, out action.Outcome) {
-	if err := x.reporter.ReportResult(ctx, it, attempt, out); err != nil {
-		if errors.Is(err, store.ErrStale) {
-			x.log.Warn("executor: result rejected, the lease moved on", "work_item", it.ID)
+func (x *Executor) runItem(ctx context.Context, h *heldItem) {
+	it := h.item
+	defer x.unhold(it.ID)
+	var out action.Outcome
+	if it.Invalid != nil {
+		out = action.Outcome{Failed: true, Result: it.Invalid.Error()}
+	} else {
+		p := it.Invocation
+		if p.Input == nil {
+			p.Input = value.NewMap(0)
+		}
+		out = x.actions.Run(ctx, p.Action, p.Input, p.Execution)
+	}
+	if ctx.Err() != nil {
+		x.abandon(it)
+		return
+	}
+	if h.lost.Load() {
+		x.log.Warn("executor: lease lost while running; dropping the result", "work_item", it.ID, "action", it.Invocation.Action)
+		return
+	}
+	x.report(ctx, h, out)
+}
+
+// report hands the outcome to the source, repeating it (same item, same
+// lease, same result) while the source is unavailable.
+func (x *Executor) report(ctx context.Context, h *heldItem, out action.Outcome) {
+	it := h.item
+	backoff := 100 * time.Millisecond
+	for {
+		err := x.src.Report(ctx, it, out)
+		switch {
+		case err == nil:
+			return
+		case errors.Is(err, ErrLeaseLost):
+			x.log.Warn("executor: result rejected, the lease moved on", "work_item", it.ID, "err", err)
+			return
+		case !errors.Is(err, ErrUnavailable) || ctx.Err() != nil:
+			// The lease expires and the rescuer decides.
+			x.log.Error("executor: reporting result failed", "work_item", it.ID, "err", err)
+			return
+		case h.lost.Load():
+			x.log.Warn("executor: lease lost while reporting; dropping the result", "work_item", it.ID)
 			return
 		}
-		x.log.Error("executor: reporting result failed", "work_item", it.ID, "err", err)
+		x.log.Warn("executor: reporting result failed; retrying", "work_item", it.ID, "err", err, "in", backoff)
+		if !sleepCtx(ctx, backoff) {
+			return
+		}
+		backoff = min(backoff*2, 5*time.Second)
 	}
 }
 
-// heartbeat extends the lease at a third of its length until ctx ends;
-// it closes lost when the lease is no longer ours.
-func (x *Executor) heartbeat(ctx context.Context, it *store.WorkItem, lost chan<- struct{}) {
+// abandon deals with an item whose action the drain timeout cut short.
+func (x *Executor) abandon(it *Item) {
+	if !it.Invocation.SafeRerun {
+		x.log.Warn("executor: action cancelled at the drain timeout; its lease will expire and the rescuer fails it",
+			"work_item", it.ID, "action", it.Invocation.Action)
+		return
+	}
+	x.handBack([]*Item{it}, "a safe-rerun action was cancelled at the drain timeout")
+}
+
+// handBack releases items this executor will not run.
+func (x *Executor) handBack(items []*Item, why string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := x.src.Release(ctx, x.opts.Name, items); err != nil {
+		x.log.Error("executor: handing work items back failed; their leases will expire", "count", len(items), "err", err)
+		return
+	}
+	x.log.Info("executor: handed work items back", "count", len(items), "why", why)
+}
+
+// heartbeats extends every held lease at a third of its length until ctx
+// ends, and marks those that no longer hold.
+func (x *Executor) heartbeats(ctx context.Context) {
 	t := time.NewTicker(x.opts.Lease / 3)
 	defer t.Stop()
 	for {
@@ -176,15 +269,39 @@ func (x *Executor) heartbeat(ctx context.Context, it *store.WorkItem, lost chan<
 			return
 		case <-t.C:
 		}
-		err := x.store.WorkItemHeartbeat(ctx, store.WorkItemHeartbeatParams{
-			ID: it.ID, LeaseToken: it.LeaseToken, Now: x.opts.Now(), Lease: x.opts.Lease,
-		})
-		if errors.Is(err, store.ErrStale) {
-			close(lost)
-			return
+		x.mu.Lock()
+		held := make([]*Item, 0, len(x.held))
+		for _, h := range x.held {
+			if !h.lost.Load() {
+				held = append(held, h.item)
+			}
 		}
+		x.mu.Unlock()
+		if len(held) == 0 {
+			continue
+		}
+		lost, err := x.src.Heartbeat(ctx, x.opts.Name, x.opts.Lease, held)
+		x.mu.Lock()
+		for _, id := range lost {
+			if h := x.held[id]; h != nil && !h.lost.Swap(true) {
+				x.log.Warn("executor: lease lost", "work_item", id, "action", h.item.Invocation.Action)
+			}
+		}
+		x.mu.Unlock()
 		if err != nil && ctx.Err() == nil {
-			x.log.Warn("executor: heartbeat failed", "work_item", it.ID, "err", err)
+			x.log.Warn("executor: heartbeat failed", "held", len(held), "err", err)
 		}
+	}
+}
+
+// sleepCtx waits d or until ctx ends; it reports whether d passed.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }

@@ -18,8 +18,10 @@ import (
 
 	"github.com/bora-workflow/bora/internal/action"
 	"github.com/bora-workflow/bora/internal/api"
+	"github.com/bora-workflow/bora/internal/cron"
 	"github.com/bora-workflow/bora/internal/engine"
 	"github.com/bora-workflow/bora/internal/executor"
+	"github.com/bora-workflow/bora/internal/executorapi"
 	"github.com/bora-workflow/bora/internal/expression"
 	"github.com/bora-workflow/bora/internal/store"
 	"github.com/bora-workflow/bora/internal/store/postgres"
@@ -50,6 +52,9 @@ type Config struct {
 	// (http://host:port), sent to delegate actions (std.mistral_http) so
 	// they can complete later; empty means http://<Listen>.
 	CallbackURL string
+	// ExecutorToken, when set, is the bearer token remote executors must
+	// send (docs/executor-protocol.md).
+	ExecutorToken string
 }
 
 // OpenStore opens (and migrates) the store a DSN names: postgres:// or
@@ -85,8 +90,12 @@ type Process struct {
 	Engine   *engine.Engine
 	Executor *executor.Executor
 	API      *api.Server
-	Eval     *expression.Evaluator
-	cfg      Config
+	// Cron fires due cron triggers in the engine role.
+	Cron *cron.Runner
+	// ExecutorAPI serves remote executors, next to the API.
+	ExecutorAPI *executorapi.Server
+	Eval        *expression.Evaluator
+	cfg         Config
 }
 
 // New builds a process over an open store.
@@ -109,9 +118,11 @@ func New(st store.Store, cfg Config) *Process {
 	eng := engine.New(st, reg, eval, engine.Options{Logger: cfg.Logger, CallbackBaseURL: callback})
 	p := &Process{Store: st, Engine: eng, Eval: eval, cfg: cfg}
 	p.Executor = executor.New(st, reg, eng, executor.Options{
-		Name: hostName(), Logger: cfg.Logger, Wake: eng.WorkAvailable(),
+		Name: hostName(), Logger: cfg.Logger, Wake: eng.WorkAvailable(), DrainTimeout: cfg.DrainTimeout,
 	})
+	p.ExecutorAPI = executorapi.New(st, eng, executorapi.Options{Token: cfg.ExecutorToken, Logger: cfg.Logger, Wake: eng.WorkAvailable()})
 	p.API = api.New(st, eng, api.Options{Logger: cfg.Logger, CheckExpression: func(s string) error { return eval.Validate(s) }})
+	p.Cron = cron.New(st, eng, cron.Options{Logger: cfg.Logger})
 	return p
 }
 
@@ -138,7 +149,9 @@ func (p *Process) has(role string) bool {
 // listens.
 func (p *Process) Run(ctx context.Context, ready func(addr string)) error {
 	var wg sync.WaitGroup
-	errs := make(chan error, 4)
+	errs := make(chan error, 8)
+	wg.Add(1)
+	go func() { defer wg.Done(); p.heartbeat(ctx, hostName()) }()
 	if n, ok := p.Store.(store.Notifier); ok && (p.has(RoleEngine) || p.has(RoleExecutor)) {
 		// Work committed by other processes wakes this one at once;
 		// polling stays behind it as the safety net.
@@ -157,6 +170,8 @@ func (p *Process) Run(ctx context.Context, ready func(addr string)) error {
 	if p.has(RoleEngine) {
 		wg.Add(1)
 		go func() { defer wg.Done(); errs <- p.Engine.Run(ctx) }()
+		wg.Add(1)
+		go func() { defer wg.Done(); errs <- p.Cron.Run(ctx) }()
 	}
 	if p.has(RoleExecutor) {
 		wg.Add(1)
@@ -167,7 +182,8 @@ func (p *Process) Run(ctx context.Context, ready func(addr string)) error {
 		if err != nil {
 			return fmt.Errorf("listen on %s: %w", p.cfg.Listen, err)
 		}
-		srv := &http.Server{Handler: p.API.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		srv := &http.Server{Handler: executorapi.Mount(p.API.Handler(), p.ExecutorAPI), ReadHeaderTimeout: 10 * time.Second}
+		srv.RegisterOnShutdown(p.ExecutorAPI.Shutdown) // end the remote executors' long polls
 		p.cfg.Logger.Info("bora API listening", "addr", ln.Addr().String(), "store", p.Store.Name())
 		if ready != nil {
 			ready(ln.Addr().String())

@@ -46,10 +46,11 @@ type CronTriggerAdvanceParams struct {
 	UpdatedAt           time.Time
 }
 
-// Service is a running bora process, kept alive by its heartbeat
-// (GET /v2/services lists the live ones).
+// Service is a running bora process in one of its roles, kept alive by
+// its heartbeat (GET /v2/services lists the live ones). Name and Type
+// together are unique.
 type Service struct {
-	Name        string // unique per process: host and pid
+	Name        string // the process: host and pid
 	Type        string // Mistral's group name: api_group, engine_group, executor_group
 	StartedAt   time.Time
 	HeartbeatAt time.Time

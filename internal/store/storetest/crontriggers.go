@@ -142,28 +142,3 @@ func exerciseCronTriggers(t *testing.T, open Opener) {
 		require.NoError(t, tx2.Commit(ctx))
 	})
 }
-
-func exerciseServices(t *testing.T, open Opener) {
-	leaf(t, "HeartbeatListDelete", open, func(t *testing.T, s store.Store) {
-		ctx := t.Context()
-		api := &store.Service{Name: "host_1", Type: "api_group", StartedAt: T0, HeartbeatAt: T0}
-		eng := &store.Service{Name: "host_2", Type: "engine_group", StartedAt: T0, HeartbeatAt: T0}
-		require.NoError(t, s.ServiceHeartbeat(ctx, api))
-		require.NoError(t, s.ServiceHeartbeat(ctx, eng))
-		// A later heartbeat moves the time, keeps the start.
-		require.NoError(t, s.ServiceHeartbeat(ctx, &store.Service{Name: "host_2", Type: "engine_group",
-			StartedAt: T0.Add(time.Hour), HeartbeatAt: T0.Add(time.Minute)}))
-
-		got, err := s.ServiceList(ctx, T0)
-		require.NoError(t, err)
-		require.Equal(t, []*store.Service{api,
-			{Name: "host_2", Type: "engine_group", StartedAt: T0, HeartbeatAt: T0.Add(time.Minute)}}, got)
-		got, err = s.ServiceList(ctx, T0.Add(time.Second))
-		require.NoError(t, err)
-		require.Len(t, got, 1, "a service whose heartbeat is too old is not listed")
-		require.Equal(t, "host_2", got[0].Name)
-
-		require.NoError(t, s.ServiceDelete(ctx, "host_1"))
-		require.ErrorIs(t, s.ServiceDelete(ctx, "host_1"), store.ErrNotFound)
-	})
-}

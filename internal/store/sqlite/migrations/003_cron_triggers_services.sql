@@ -1,5 +1,6 @@
 -- Cron triggers (the engine role fires the due ones) and the services
--- registry (one heartbeat row per running process).
+-- registry (one heartbeat row per running process and role, as Mistral
+-- lists one member per coordination group).
 
 CREATE TABLE cron_triggers (
     id                   TEXT PRIMARY KEY,
@@ -22,8 +23,9 @@ CREATE INDEX cron_triggers_created ON cron_triggers (created_at, id);
 CREATE INDEX cron_triggers_due ON cron_triggers (next_execution_time, id);
 
 CREATE TABLE services (
-    name         TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
     type         TEXT NOT NULL,
     started_at   INTEGER NOT NULL,
-    heartbeat_at INTEGER NOT NULL
+    heartbeat_at INTEGER NOT NULL,
+    PRIMARY KEY (name, type)
 );
