@@ -76,6 +76,11 @@ func notFoundAs(err error, format string, args ...any) error {
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status := statusOf(err)
 	msg := err.Error()
+	if status == http.StatusServiceUnavailable {
+		// The database is away (restarting, unreachable) and InTx already
+		// retried: tell the client when to come back instead of failing it.
+		w.Header().Set("Retry-After", "2")
+	}
 	if status >= 500 {
 		s.logger.ErrorContext(r.Context(), "API request failed",
 			"method", r.Method, "path", r.URL.Path, "status", status, "error", err)
