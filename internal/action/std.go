@@ -2,6 +2,7 @@ package action
 
 import (
 	"context"
+	"fmt"
 	"math/big"
 	"time"
 
@@ -98,10 +99,12 @@ func runEcho(ctx context.Context, input *value.Map, _ ExecutionContext) Outcome 
 	return Outcome{Result: out}
 }
 
-func runFail(_ context.Context, input *value.Map, _ ExecutionContext) Outcome {
+func runFail(_ context.Context, input *value.Map, ex ExecutionContext) Outcome {
 	data, _ := input.Get("error_data")
 	if data == nil || data == "" {
-		return Outcome{Failed: true, Result: "Fail action expected exception."}
+		// Mistral's executor reports a raised exception in these words.
+		return Outcome{Failed: true, Result: fmt.Sprintf(
+			"The action raised an exception [action=Fail action, action_ex_id=%s, msg='Fail action expected exception.']", ex.ActionExecutionID)}
 	}
 	return Outcome{Failed: true, Result: data}
 }

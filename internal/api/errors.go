@@ -76,6 +76,10 @@ func notFoundAs(err error, format string, args ...any) error {
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status := statusOf(err)
 	msg := err.Error()
+	var userErr *engine.UserError
+	if errors.As(err, &userErr) {
+		msg = userErr.Msg // worded for the client; the wrapping is for logs
+	}
 	if status == http.StatusServiceUnavailable {
 		// The database is away (restarting, unreachable) and InTx already
 		// retried: tell the client when to come back instead of failing it.

@@ -27,13 +27,13 @@ func (e *Engine) resolveEnv(ctx context.Context, q store.Queries, params *value.
 		stored, err := q.EnvironmentGet(ctx, v)
 		if err != nil {
 			if isNotFound(err) {
-				return nil, fmt.Errorf("%w: Environment is not found: %s", ErrInvalidInput, v)
+				return nil, userError(ErrInvalidInput, "Environment is not found: %s", v)
 			}
 			return nil, fmt.Errorf("load environment %q: %w", v, err)
 		}
 		env = stored.Variables
 	default:
-		return nil, fmt.Errorf("%w: Unexpected value type for environment [env=%s, type=%s]", ErrInvalidInput, value.PyStr(raw), value.TypeName(raw))
+		return nil, userError(ErrInvalidInput, "Unexpected value type for environment [env=%s, type=%s]", value.PyStr(raw), value.TypeName(raw))
 	}
 	if env.Len() == 0 {
 		return value.NewMap(0), nil
@@ -43,7 +43,7 @@ func (e *Engine) resolveEnv(ctx context.Context, q store.Queries, params *value.
 	}
 	evaluated, err := e.eval.Evaluate(ctx, env, value.MapOf("__env", env), nil)
 	if err != nil {
-		return nil, fmt.Errorf("%w: evaluate the environment: %v", ErrInvalidInput, err)
+		return nil, userError(ErrInvalidInput, "evaluate the environment: %v", err)
 	}
 	return evaluated.(*value.Map), nil
 }

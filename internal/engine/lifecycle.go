@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/bora-workflow/bora/internal/store"
 	"github.com/bora-workflow/bora/internal/value"
@@ -43,7 +44,7 @@ func (e *Engine) UpdateExecution(ctx context.Context, u ExecutionUpdate) (*workf
 		}
 		if u.Env != nil {
 			if u.State == "" && ex.State == workflow.StateRunning {
-				return fmt.Errorf("%w: the environment of a running execution can only change on resume", ErrInvalidInput)
+				return userError(ErrInvalidInput, "the environment of a running execution can only change on resume")
 			}
 			env, _ := ex.Params.Get("env")
 			merged := value.MergeDicts(asMap(env), u.Env)
@@ -85,14 +86,31 @@ func (e *Engine) UpdateExecution(ctx context.Context, u ExecutionUpdate) (*workf
 		return st.flush(ctx, e)
 	})
 	if err != nil {
-		if errors.Is(err, workflow.ErrTransition) {
-			return nil, fmt.Errorf("%w: %w", ErrWrongState, err)
-		}
-		return nil, fmt.Errorf("update execution: %w", err)
+		return nil, transitionRefused(err, "update execution")
 	}
 	signal(e.wakeEvents)
 	signal(e.wakeWork)
+	if u.State == workflow.StateRunning || u.State == workflow.StatePaused {
+		// The answer states what the request set, as Mistral's does; the
+		// work a resume sets off may finish before the client looks again.
+		answer := *out
+		answer.State, answer.StateInfo = u.State, u.StateInfo
+		if u.State == workflow.StateRunning {
+			answer.Output = nil
+		}
+		return &answer, nil
+	}
 	return out, nil
+}
+
+// transitionRefused turns the machine's refusal of a state change into
+// the 400 Mistral answers, with its words.
+func transitionRefused(err error, what string) error {
+	if errors.Is(err, workflow.ErrTransition) {
+		msg := strings.TrimPrefix(err.Error(), workflow.ErrTransition.Error()+": ")
+		return userError(ErrInvalidInput, "%s", msg)
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }
 
 func (e *Engine) changeState(ctx context.Context, st *txState, ex *workflow.Execution, state workflow.State, msg string) (*workflow.Step, error) {
@@ -108,7 +126,7 @@ func (e *Engine) changeState(ctx context.Context, st *txState, ex *workflow.Exec
 	case workflow.StateSuccess, workflow.StateError, workflow.StateCancelled:
 		return e.machine.Stop(ctx, ex, spec, state, msg, st)
 	}
-	return nil, fmt.Errorf("%w: state must be PAUSED, RUNNING, SUCCESS, ERROR or CANCELLED, not %q", ErrInvalidInput, state)
+	return nil, userError(ErrInvalidInput, "state must be PAUSED, RUNNING, SUCCESS, ERROR or CANCELLED, not %q", state)
 }
 
 // descendants lists the not yet completed sub-workflow executions below
@@ -187,12 +205,11 @@ func (e *Engine) RerunTask(ctx context.Context, taskID string, reset bool, env *
 		return st.flush(ctx, e)
 	})
 	if err != nil {
-		if errors.Is(err, workflow.ErrTransition) {
-			return nil, fmt.Errorf("%w: %w", ErrWrongState, err)
-		}
-		return nil, fmt.Errorf("rerun task: %w", err)
+		return nil, transitionRefused(err, "rerun task")
 	}
 	signal(e.wakeEvents)
 	signal(e.wakeWork)
-	return out, nil
+	answer := *out // the answer states what the request set, as Mistral's does
+	answer.State, answer.StateInfo, answer.Result = workflow.StateRunning, "", nil
+	return &answer, nil
 }

@@ -50,7 +50,8 @@ func TestPauseResumeCancel(t *testing.T) {
 				require.Equal(t, workflow.StatePaused, children[0].State)
 
 				_, err = b.eng.UpdateExecution(t.Context(), engine.ExecutionUpdate{ID: ex.ID, State: workflow.StatePaused})
-				require.ErrorIs(t, err, engine.ErrWrongState)
+				require.ErrorIs(t, err, engine.ErrInvalidInput)
+				require.ErrorContains(t, err, "Can't change workflow execution state from PAUSED to PAUSED.")
 
 				acts, err := b.store.ActionExecutionList(t.Context(), store.ActionExecutionListParams{ExecutionID: children[0].ID})
 				require.NoError(t, err)
@@ -61,8 +62,10 @@ func TestPauseResumeCancel(t *testing.T) {
 
 				resumed, err := b.eng.UpdateExecution(t.Context(), engine.ExecutionUpdate{ID: ex.ID, State: workflow.StateRunning})
 				require.NoError(t, err)
-				require.Equal(t, workflow.StateSuccess, resumed.State, resumed.StateInfo)
-				require.True(t, value.Equal(value.MapOf("got", "x"), resumed.Output))
+				require.Equal(t, workflow.StateRunning, resumed.State, "the answer states what the request set")
+				got := b.execution(ex.ID)
+				require.Equal(t, workflow.StateSuccess, got.State, got.StateInfo)
+				require.True(t, value.Equal(value.MapOf("got", "x"), got.Output))
 			})
 
 			t.Run("cancel reaches the child; description changes alone", func(t *testing.T) {
@@ -85,7 +88,7 @@ func TestPauseResumeCancel(t *testing.T) {
 				require.Equal(t, workflow.StateCancelled, children[0].State)
 
 				_, err = b.eng.UpdateExecution(t.Context(), engine.ExecutionUpdate{ID: ex.ID, State: workflow.StateRunning})
-				require.ErrorIs(t, err, engine.ErrWrongState)
+				require.ErrorIs(t, err, engine.ErrInvalidInput)
 			})
 
 			t.Run("stop with ERROR evaluates output-on-error", func(t *testing.T) {
@@ -117,7 +120,7 @@ func TestRerunTask(t *testing.T) {
 			require.Equal(t, workflow.StateError, b.execution(ex.ID).State)
 
 			_, err = b.eng.RerunTask(t.Context(), acts[0].TaskExecutionID, false, nil)
-			require.ErrorIs(t, err, engine.ErrWrongState, "only with-items tasks rerun without reset")
+			require.ErrorIs(t, err, engine.ErrInvalidInput, "only with-items tasks rerun without reset")
 			task, err := b.eng.RerunTask(t.Context(), acts[0].TaskExecutionID, true, value.MapOf("k", "v"))
 			require.NoError(t, err)
 			require.Equal(t, workflow.StateRunning, task.State)

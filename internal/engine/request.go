@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/bora-workflow/bora/internal/value"
 	"github.com/bora-workflow/bora/internal/workflow"
@@ -18,6 +19,22 @@ var (
 	// operation (completing an action that already completed). HTTP 409.
 	ErrWrongState = errors.New("wrong state")
 )
+
+// UserError is an error whose message is written for the API's client,
+// as Mistral words it ("Invalid input [name=wf, ...]"): the API shows Msg
+// alone, without the context wrapped around it on the way up. Kind is
+// the sentinel it matches (ErrInvalidInput, ErrWrongState).
+type UserError struct {
+	Kind error
+	Msg  string
+}
+
+func (e *UserError) Error() string        { return e.Msg }
+func (e *UserError) Is(target error) bool { return target == e.Kind }
+
+func userError(kind error, format string, args ...any) error {
+	return &UserError{Kind: kind, Msg: fmt.Sprintf(format, args...)}
+}
 
 // StartRequest asks for a new workflow execution.
 type StartRequest struct {

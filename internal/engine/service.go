@@ -80,11 +80,11 @@ func (e *Engine) startInTx(ctx context.Context, tx store.Tx, req StartRequest, d
 		}
 		input, err := workflow.PrepareInput(spec, req.Input)
 		if err != nil {
-			return fmt.Errorf("%w: %w", ErrInvalidInput, err)
+			return userError(ErrInvalidInput, "%s", err.Error())
 		}
 		if spec.Type == dsl.TypeReverse {
 			if _, err := workflow.ReverseTarget(spec, req.Params); err != nil {
-				return fmt.Errorf("%w: %w", ErrInvalidInput, err)
+				return userError(ErrInvalidInput, "%s", err.Error())
 			}
 		}
 		params := req.Params
@@ -149,7 +149,7 @@ func (e *Engine) completeAction(ctx context.Context, c ActionCompletion, deferAp
 	switch c.State {
 	case workflow.StateSuccess, workflow.StateError, workflow.StateCancelled:
 	default:
-		return nil, fmt.Errorf("%w: state must be SUCCESS, ERROR or CANCELLED, not %q", ErrInvalidInput, c.State)
+		return nil, userError(ErrInvalidInput, "state must be SUCCESS, ERROR or CANCELLED, not %q", c.State)
 	}
 	var act *workflow.ActionExecution
 	err := store.InTx(ctx, e.store, func(ctx context.Context, tx store.Tx) error {

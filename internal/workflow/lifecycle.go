@@ -14,7 +14,7 @@ import (
 func (m *Machine) Pause(ctx context.Context, ex *Execution, spec *dsl.Workflow, msg string, r Reader) (*Step, error) {
 	s := m.newStep(ex, spec, r)
 	if ex.State != StateRunning {
-		return nil, fmt.Errorf("%w: cannot pause an execution in state %s", ErrTransition, ex.State)
+		return nil, transitionError(ex, StatePaused)
 	}
 	ex.State = StatePaused
 	ex.StateInfo = msg
@@ -27,8 +27,11 @@ func (m *Machine) Pause(ctx context.Context, ex *Execution, spec *dsl.Workflow, 
 // the workflow if nothing is left to run.
 func (m *Machine) Resume(ctx context.Context, ex *Execution, spec *dsl.Workflow, r Reader) (*Step, error) {
 	s := m.newStep(ex, spec, r)
+	if ex.State == StateRunning {
+		return s, nil // resuming a running execution changes nothing, as in Mistral
+	}
 	if ex.State != StatePaused {
-		return nil, fmt.Errorf("%w: cannot resume an execution in state %s", ErrTransition, ex.State)
+		return nil, transitionError(ex, StateRunning)
 	}
 	ex.State = StateRunning
 	ex.StateInfo = ""
@@ -79,7 +82,7 @@ func (m *Machine) replay(ctx context.Context, s *Step, item BacklogItem) error {
 func (m *Machine) Stop(ctx context.Context, ex *Execution, spec *dsl.Workflow, state State, msg string, r Reader) (*Step, error) {
 	s := m.newStep(ex, spec, r)
 	if ex.State.IsCompleted() {
-		return nil, fmt.Errorf("%w: execution is already %s", ErrTransition, ex.State)
+		return nil, transitionError(ex, state)
 	}
 	switch state {
 	case StateSuccess:
@@ -94,6 +97,12 @@ func (m *Machine) Stop(ctx context.Context, ex *Execution, spec *dsl.Workflow, s
 		return nil, fmt.Errorf("%w: cannot stop an execution with state %s", ErrTransition, state)
 	}
 	return s, nil
+}
+
+// transitionError is Mistral's refusal of a state change.
+func transitionError(ex *Execution, to State) error {
+	return fmt.Errorf("%w: Can't change workflow execution state from %s to %s. [workflow=%s, execution_id=%s]",
+		ErrTransition, ex.State, to, ex.WorkflowName, ex.ID)
 }
 
 // merge folds another step over the same execution into s.

@@ -356,10 +356,7 @@ func (m *Machine) ApplyChildResult(ctx context.Context, ex *Execution, spec *dsl
 	}
 	info := ""
 	if child.State != StateSuccess {
-		info = child.StateInfo
-		if child.Output != nil {
-			info = value.PyStr(child.Output)
-		}
+		info = child.StateInfo // Mistral passes the child's report up as it is
 	}
 	if err := m.finishRun(ctx, s, t, task, child.State, child.Output, info); err != nil {
 		return nil, err
