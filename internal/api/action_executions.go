@@ -24,16 +24,18 @@ var actionExecutionList = listSpec{
 	fields:     actionExecutionFields,
 	sortColumns: sameColumns("id", "task_execution_id", "workflow_name", "workflow_namespace",
 		"task_name", "name", "description", "project_id", "state", "created_at", "updated_at"),
-	filters: []string{"task_execution_id", "state"},
+	filters:      []string{"task_execution_id", "state"},
+	storeFilters: true,
 }
 
 // taskActionExecutionList is GET /v2/tasks/{id}/action_executions: the
 // task comes from the path.
 var taskActionExecutionList = listSpec{
-	collection:  "action_executions",
-	fields:      actionExecutionFields,
-	sortColumns: actionExecutionList.sortColumns,
-	filters:     []string{"state"},
+	collection:   "action_executions",
+	fields:       actionExecutionFields,
+	sortColumns:  actionExecutionList.sortColumns,
+	filters:      []string{"state"},
+	storeFilters: true,
 }
 
 // actionExecutionBodyFields are the attributes a PUT may carry: the whole

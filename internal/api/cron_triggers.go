@@ -26,6 +26,7 @@ var cronTriggerList = listSpec{
 	fields:     cronTriggerFields,
 	sortColumns: sameColumns("id", "name", "workflow_name", "workflow_id", "pattern", "scope", "project_id",
 		"first_execution_time", "next_execution_time", "remaining_executions", "created_at", "updated_at"),
+	storeFilters: true,
 }
 
 // cronTriggerBodyFields are the attributes a POST may carry; bora also
@@ -286,4 +287,3 @@ func renderCronTrigger(t *store.CronTrigger) (object, error) {
 		{"updated_at", updated},
 	}, nil
 }
-

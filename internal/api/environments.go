@@ -18,9 +18,10 @@ var environmentFields = []string{
 }
 
 var environmentList = listSpec{
-	collection:  "environments",
-	fields:      environmentFields,
-	sortColumns: sameColumns("id", "name", "description", "scope", "project_id", "created_at", "updated_at"),
+	collection:   "environments",
+	fields:       environmentFields,
+	sortColumns:  sameColumns("id", "name", "description", "scope", "project_id", "created_at", "updated_at"),
+	storeFilters: true,
 }
 
 // The keys an environment body may hold (Mistral 15 as Debian ships it);

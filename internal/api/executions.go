@@ -28,7 +28,8 @@ var executionList = listSpec{
 	sortColumns: sameColumns("id", "workflow_id", "workflow_name", "workflow_namespace", "description",
 		"project_id", "state", "task_execution_id", "root_execution_id", "created_at", "updated_at"),
 	// workflow_namespace is bora's: Mistral 15 cannot filter executions by namespace.
-	filters: []string{"workflow_name", "workflow_namespace", "state", "task_execution_id", "root_execution_id"},
+	filters:      []string{"workflow_name", "workflow_namespace", "state", "task_execution_id", "root_execution_id"},
+	storeFilters: true,
 }
 
 // executionBodyFields are the attributes a POST may carry: the whole

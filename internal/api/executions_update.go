@@ -14,14 +14,14 @@ import (
 // rules on which may go together.
 func (s *Server) updateExecution(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	u, err := readExecutionUpdate(r, id)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	// Mistral checks the execution exists before it looks at the request.
 	if _, err := s.store.ExecutionGet(r.Context(), id); err != nil {
 		s.writeError(w, r, notFoundAs(err, "WorkflowExecution not found [id=%s]", id))
+		return
+	}
+	u, err := readExecutionUpdate(r, id)
+	if err != nil {
+		s.writeError(w, r, err)
 		return
 	}
 	ex, err := s.engine.UpdateExecution(r.Context(), u)

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bora-workflow/bora/internal/store"
 	"github.com/bora-workflow/bora/internal/workflow"
@@ -27,8 +28,13 @@ type listSpec struct {
 	// sortColumns maps the attributes a list may be sorted by to the
 	// store's column names.
 	sortColumns map[string]string
-	// filters are the query parameters that filter this list.
+	// filters are the query parameters the handler applies itself, with
+	// equality (the store's typed list parameters).
 	filters []string
+	// storeFilters, when set, lets every sortable attribute be filtered
+	// with any of Mistral's operators, by the store (ListParams.Filters);
+	// lists the store does not build leave it off.
+	storeFilters bool
 	// defaultSort is the sort key when the request names none; "" means
 	// created_at.
 	defaultSort string
@@ -38,7 +44,8 @@ type listSpec struct {
 type listRequest struct {
 	store.ListParams
 	fields        []string          // requested attributes; empty means all
-	filters       map[string]string // filter parameter -> value
+	filters       map[string]string // typed filter parameter -> value (equality)
+	rawFilters    url.Values        // every filter as the client sent it, for `next`
 	includeOutput bool
 	// sortKeys and sortDirs are repeated in the `next` link.
 	sortKeys, sortDirs []string
@@ -49,7 +56,7 @@ type listRequest struct {
 // as Mistral refuses unknown arguments: a filter silently ignored would
 // return the wrong resources.
 func parseListRequest(q url.Values, spec listSpec) (listRequest, error) {
-	req := listRequest{filters: map[string]string{}}
+	req := listRequest{filters: map[string]string{}, rawFilters: url.Values{}}
 	req.Limit = maxListLimit
 	sortKeys, sortDirs := []string{"created_at"}, []string{"asc"}
 	if spec.defaultSort != "" {
@@ -91,19 +98,15 @@ func parseListRequest(q url.Values, spec listSpec) (listRequest, error) {
 		case "all_projects":
 			// Without authentication every resource is in one project.
 		case "nulls":
-			if val != "" {
-				return req, badRequest("The nulls filter (--rootsonly) is not supported yet.")
-			}
-		default:
-			if !slices.Contains(spec.filters, name) {
-				return req, badRequest("Unknown argument: %q. This list accepts marker, limit, sort_keys, sort_dirs, fields%s.",
-					name, listOf(spec.filters))
-			}
-			v, err := filterValue(name, val)
-			if err != nil {
+			// Mistral's client sends `nulls=` (or the attributes that
+			// must be unset, for --rootsonly) on every execution list.
+			if err := req.addNulls(spec, val); err != nil {
 				return req, err
 			}
-			req.filters[name] = v
+		default:
+			if err := req.addFilter(spec, name, val); err != nil {
+				return req, err
+			}
 		}
 	}
 	if err := req.setSort(spec, sortKeys, sortDirs); err != nil {
@@ -178,21 +181,148 @@ func fieldsParam(r *http.Request, allowed []string) ([]string, error) {
 	return checkFields(strings.Split(v, ","), allowed)
 }
 
-// filterValue strips Mistral's `eq:` operator from a filter value; the
-// other operators (neq, in, gt ...) are not supported yet and are refused
-// rather than misread as equality.
-func filterValue(name, val string) (string, error) {
-	op, rest, ok := strings.Cut(val, ":")
-	if !ok {
-		return val, nil
+// filterNames are the filter parameters a list accepts.
+func (spec listSpec) filterNames() []string {
+	names := slices.Clone(spec.filters)
+	if spec.storeFilters {
+		for name := range spec.sortColumns {
+			if !slices.Contains(names, name) {
+				names = append(names, name)
+			}
+		}
 	}
-	switch op {
-	case "eq":
-		return rest, nil
-	case "neq", "in", "nin", "gt", "gte", "lt", "lte", "has":
-		return "", badRequest("Filter operator %q on %s is not supported; only equality is.", op, name)
+	slices.Sort(names)
+	return names
+}
+
+// addFilter reads one filter parameter, `name=value` or `name=op:value`
+// as Mistral's filter_utils reads it. Equality on a typed filter goes to
+// the handler; anything else to the store, as a Filter on the column.
+func (req *listRequest) addFilter(spec listSpec, name, val string) error {
+	column, generic := spec.sortColumns[name]
+	generic = generic && spec.storeFilters
+	typed := slices.Contains(spec.filters, name)
+	if !typed && !generic {
+		return badRequest("Unknown argument: %q. This list accepts marker, limit, sort_keys, sort_dirs, fields%s.",
+			name, listOf(spec.filterNames()))
 	}
-	return val, nil // a colon inside a plain value
+	op, rest := store.FilterEq, val
+	if prefix, after, ok := strings.Cut(val, ":"); ok {
+		switch o := store.FilterOp(prefix); o {
+		case store.FilterEq, store.FilterNeq, store.FilterIn, store.FilterNin, store.FilterGt,
+			store.FilterGte, store.FilterLt, store.FilterLte, store.FilterHas:
+			op, rest = o, after
+		}
+		// Any other prefix is a colon inside a plain value.
+	}
+	req.rawFilters.Set(name, val)
+	if typed && op == store.FilterEq {
+		req.filters[name] = rest
+		return nil
+	}
+	if !generic {
+		return badRequest("Filter operator %q on %s is not supported; only equality is.", op, name)
+	}
+	texts := []string{rest}
+	if op == store.FilterIn || op == store.FilterNin {
+		texts = strings.Split(rest, ",")
+	}
+	values := make([]any, len(texts))
+	for i, text := range texts {
+		v, err := filterArgument(name, text)
+		if err != nil {
+			return err
+		}
+		values[i] = v
+	}
+	if _, isText := values[0].(string); op == store.FilterHas && !isText {
+		return badRequest("Invalid filter %s=%s: has applies to text attributes only.", name, val)
+	}
+	req.Filters = append(req.Filters, wholeSeconds(store.Filter{Column: column, Op: op, Values: values})...)
+	return nil
+}
+
+// wholeSeconds reads a time given to the second, as Mistral shows times,
+// as that whole second: a row created at 10:00:05.3 is "lte 10:00:05" and
+// "eq 10:00:05", though the store keeps microseconds.
+func wholeSeconds(f store.Filter) []store.Filter {
+	if len(f.Values) != 1 {
+		return []store.Filter{f}
+	}
+	t, ok := f.Values[0].(time.Time)
+	if !ok || t.Nanosecond() != 0 {
+		return []store.Filter{f}
+	}
+	end := []any{t.Add(time.Second)}
+	switch f.Op {
+	case store.FilterLte:
+		return []store.Filter{{Column: f.Column, Op: store.FilterLt, Values: end}}
+	case store.FilterGt:
+		return []store.Filter{{Column: f.Column, Op: store.FilterGte, Values: end}}
+	case store.FilterEq:
+		return []store.Filter{{Column: f.Column, Op: store.FilterGte, Values: f.Values}, {Column: f.Column, Op: store.FilterLt, Values: end}}
+	}
+	return []store.Filter{f}
+}
+
+// addNulls reads `nulls`: the attributes that must be unset.
+func (req *listRequest) addNulls(spec listSpec, val string) error {
+	if val == "" {
+		return nil
+	}
+	for _, name := range strings.Split(val, ",") {
+		column, ok := spec.sortColumns[name]
+		if !ok || !spec.storeFilters || filterKind(name) != kindText {
+			return badRequest("Invalid input for field/attribute nulls: %q cannot be filtered as unset.", name)
+		}
+		req.Filters = append(req.Filters, store.Filter{Column: column, Op: store.FilterNull})
+	}
+	req.rawFilters.Set("nulls", val)
+	return nil
+}
+
+// The kinds of attribute a filter value is read as.
+const (
+	kindText = iota
+	kindTime
+	kindInt
+)
+
+func filterKind(name string) int {
+	switch {
+	case strings.HasSuffix(name, "_at"), strings.HasSuffix(name, "_time"):
+		return kindTime
+	case name == "remaining_executions":
+		return kindInt
+	}
+	return kindText
+}
+
+// filterTimeLayouts are the forms a time filter takes: Mistral's own,
+// ISO 8601, and a bare date.
+var filterTimeLayouts = []string{"2006-01-02 15:04:05.999999", "2006-01-02T15:04:05.999999", time.RFC3339Nano, "2006-01-02"}
+
+// filterArgument reads one filter value as the attribute holds it.
+func filterArgument(name, text string) (any, error) {
+	switch filterKind(name) {
+	case kindTime:
+		for _, layout := range filterTimeLayouts {
+			if t, err := time.Parse(layout, text); err == nil {
+				return t.UTC(), nil
+			}
+		}
+		return nil, badRequest("Invalid input for field/attribute %s. Value: '%s'. Expected a time (YYYY-MM-DD HH:MM:SS).", name, text)
+	case kindInt:
+		n, err := strconv.ParseInt(text, 10, 64)
+		if err != nil {
+			return nil, badRequest("Invalid input for field/attribute %s. Value: '%s'. Expected an integer.", name, text)
+		}
+		return n, nil
+	}
+	if name == "state" && !workflow.State(text).Valid() {
+		return nil, badRequest("Invalid input for field/attribute state. Value: '%s'.", text)
+	}
+	return text, nil
 }
 
 // stateFilter reads the `state` filter.
@@ -215,8 +345,8 @@ func (req *listRequest) nextLink(r *http.Request, collection string, count int, 
 		return nil
 	}
 	q := url.Values{}
-	for name, v := range req.filters {
-		q.Set(name, v)
+	for name, v := range req.rawFilters {
+		q[name] = v
 	}
 	q.Set("sort_keys", strings.Join(req.sortKeys, ","))
 	q.Set("sort_dirs", strings.Join(req.sortDirs, ","))

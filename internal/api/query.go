@@ -1,6 +1,7 @@
 package api
 
 import (
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -18,13 +19,8 @@ type queryFlags struct {
 
 func parseQueryFlags(q url.Values, bools map[string]bool, ints map[string]int) (queryFlags, error) {
 	f := queryFlags{bools: bools, ints: ints}
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for k := range q {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	// Sorted, so a query with several faults always reports the same one.
+	for _, name := range slices.Sorted(maps.Keys(q)) {
 		val := strings.TrimSpace(q.Get(name))
 		if _, ok := bools[name]; ok {
 			if val == "" {
@@ -48,13 +44,7 @@ func parseQueryFlags(q url.Values, bools map[string]bool, ints map[string]int) (
 			ints[name] = n
 			continue
 		}
-		var known []string
-		for k := range bools {
-			known = append(known, k)
-		}
-		for k := range ints {
-			known = append(known, k)
-		}
+		known := append(slices.Collect(maps.Keys(bools)), slices.Collect(maps.Keys(ints))...)
 		slices.Sort(known)
 		return f, badRequest("Unknown argument: %q. This endpoint accepts %s.", name, strings.Join(known, ", "))
 	}

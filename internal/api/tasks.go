@@ -26,16 +26,18 @@ var taskList = listSpec{
 		"workflow_execution_id": "execution_id", "project_id": "project_id",
 		"state": "state", "created_at": "created_at", "updated_at": "updated_at",
 	},
-	filters: []string{"workflow_execution_id", "state", "name"},
+	filters:      []string{"workflow_execution_id", "state", "name"},
+	storeFilters: true,
 }
 
 // executionTaskList is GET /v2/executions/{id}/tasks: the execution comes
 // from the path, not from a filter.
 var executionTaskList = listSpec{
-	collection:  "tasks",
-	fields:      taskList.fields,
-	sortColumns: taskList.sortColumns,
-	filters:     []string{"state", "name"},
+	collection:   "tasks",
+	fields:       taskList.fields,
+	sortColumns:  taskList.sortColumns,
+	filters:      []string{"state", "name"},
+	storeFilters: true,
 }
 
 // getTask is GET /v2/tasks/{id}.

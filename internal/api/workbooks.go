@@ -19,10 +19,11 @@ var workbookFields = []string{
 }
 
 var workbookList = listSpec{
-	collection:  "workbooks",
-	fields:      workbookFields,
-	sortColumns: sameColumns("id", "name", "namespace", "scope", "project_id", "created_at", "updated_at"),
-	filters:     []string{"namespace"},
+	collection:   "workbooks",
+	fields:       workbookFields,
+	sortColumns:  sameColumns("id", "name", "namespace", "scope", "project_id", "created_at", "updated_at"),
+	filters:      []string{"namespace"},
+	storeFilters: true,
 }
 
 // createWorkbook is POST /v2/workbooks: the workbook row and every

@@ -24,10 +24,11 @@ var workflowFields = []string{
 }
 
 var workflowList = listSpec{
-	collection:  "workflows",
-	fields:      workflowFields,
-	sortColumns: sameColumns("id", "name", "namespace", "scope", "project_id", "created_at", "updated_at"),
-	filters:     []string{"namespace"},
+	collection:   "workflows",
+	fields:       workflowFields,
+	sortColumns:  sameColumns("id", "name", "namespace", "scope", "project_id", "created_at", "updated_at"),
+	filters:      []string{"namespace"},
+	storeFilters: true,
 }
 
 // Workflow scopes.

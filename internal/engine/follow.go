@@ -188,7 +188,7 @@ func (e *Engine) startChild(ctx context.Context, st *txState, run *inlineRunner,
 	if err != nil {
 		if isNotFound(err) {
 			run.pending = append(run.pending, followUp{childStart: &childStartFailure{task: c.Task,
-				msg: fmt.Sprintf("Workflow not found [workflow_name=%s, namespace=%s]", c.Name, c.Namespace)}})
+				msg: fmt.Sprintf("Failed to find workflow [name=%s] [namespace=%s]", c.Name, c.Namespace)}})
 			return nil
 		}
 		return err

@@ -85,14 +85,19 @@ func TestSubworkflows(t *testing.T) {
 				require.True(t, value.Equal(value.MapOf("got", "done"), got.Output))
 			})
 
-			t.Run("a missing sub-workflow or bad input fails the task, and on-error handles it", func(t *testing.T) {
+			// As in Mistral (compat case sub_unknown_workflow): a task that
+			// cannot start fails the workflow at once; on-error does not run.
+			t.Run("a missing sub-workflow fails the task and the workflow, on-error does not run", func(t *testing.T) {
 				t.Parallel()
 				b := setup(t, open, engine.Options{})
 				b.define("version: '2.0'\nbroken:\n  tasks:\n    call:\n      workflow: nowhere\n      on-error: handle\n    handle:\n      publish:\n        why: <% task(call).state_info %>\n")
 				ex := b.start("broken", nil)
-				require.Equal(t, workflow.StateSuccess, ex.State, ex.StateInfo)
-				why, _ := ex.Output.(*value.Map).Get("why")
-				require.Contains(t, why, "Workflow not found")
+				require.Equal(t, workflow.StateError, ex.State, ex.StateInfo)
+				require.Equal(t, "Failed to run task [error=Failed to find workflow [name=nowhere] [namespace=], wf=broken, task=call]", ex.StateInfo)
+				tasks, err := b.store.TaskList(t.Context(), store.TaskListParams{ExecutionID: ex.ID})
+				require.NoError(t, err)
+				require.Len(t, tasks, 1, "handle must not run")
+				require.Equal(t, workflow.StateError, tasks[0].State)
 			})
 
 			t.Run("a failing child fails the parent task with the child's report", func(t *testing.T) {

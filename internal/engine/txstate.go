@@ -8,6 +8,7 @@ import (
 	"github.com/bora-workflow/bora/internal/dsl"
 	"github.com/bora-workflow/bora/internal/id"
 	"github.com/bora-workflow/bora/internal/store"
+	"github.com/bora-workflow/bora/internal/value"
 	"github.com/bora-workflow/bora/internal/workflow"
 )
 
@@ -252,6 +253,16 @@ func (s *txState) AdHocAction(ctx context.Context, name, namespace string) (*dsl
 		return nil, fmt.Errorf("find ad-hoc action %q: %w", name, err)
 	}
 	return s.engine.adhocSpec(def)
+}
+
+// CheckAction implements workflow.Reader with the engine's registry.
+func (s *txState) CheckAction(name, namespace string, input *value.Map) error {
+	def, ok := s.engine.actions.Get(name)
+	if !ok {
+		return fmt.Errorf("Failed to find action [action_name=%s, namespace=%s]", name, namespace)
+	}
+	_, err := def.PrepareInput(input)
+	return err
 }
 
 // ListTasks implements workflow.Reader; rows this transaction holds win.

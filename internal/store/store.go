@@ -335,6 +335,8 @@ type ListParams struct {
 	Limit        int
 	SortKey      string
 	SortDesc     bool
+	// Filters are further conditions, all of which a row must meet.
+	Filters []Filter
 }
 
 // ExecutionListParams filter executions.

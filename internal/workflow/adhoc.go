@@ -98,3 +98,22 @@ func (m *Machine) adhocOutput(ctx context.Context, chain []*dsl.Action, result a
 	}
 	return result, nil
 }
+
+// checkAdhocInput refuses an input the ad-hoc action does not declare, as
+// Mistral does when it instantiates the action.
+func checkAdhocInput(a *dsl.Action, input *value.Map) error {
+	declared := make(map[string]bool, len(a.Input))
+	for _, p := range a.Input {
+		declared[p.Name] = true
+	}
+	var unexpected []any
+	for _, k := range input.Keys() {
+		if !declared[k] {
+			unexpected = append(unexpected, k)
+		}
+	}
+	if len(unexpected) == 0 {
+		return nil
+	}
+	return fmt.Errorf("Invalid input [name=%s, class=mistral.actions.adhoc.AdHocAction, unexpected=%s]", a.Name, value.PyStr(unexpected))
+}

@@ -55,6 +55,9 @@ type Reader interface {
 	// (falling back to the default namespace), or nil when the name is a
 	// system action or unknown.
 	AdHocAction(ctx context.Context, name, namespace string) (*dsl.Action, error)
+	// CheckAction reports why a system action cannot run with this input
+	// (no such action, missing or unexpected parameters), or nil.
+	CheckAction(name, namespace string, input *value.Map) error
 	// ListExecutions returns executions, for Mistral's executions():
 	// by id, by root execution, by state; empty fields do not filter.
 	ListExecutions(ctx context.Context, id, rootID string, state State) ([]*Execution, error)

@@ -47,6 +47,14 @@ func (r *memReader) AdHocAction(_ context.Context, name, _ string) (*dsl.Action,
 	return r.adhoc[name], nil
 }
 
+func (r *memReader) CheckAction(name, _ string, _ *value.Map) error {
+	switch name {
+	case "std.noop", "std.echo", "std.fail", "std.async_noop":
+		return nil
+	}
+	return fmt.Errorf("Failed to find action [action_name=%s, namespace=]", name)
+}
+
 func (r *memReader) TaskActions(_ context.Context, taskID string) ([]*workflow.ActionExecution, error) {
 	r.reads++
 	var out []*workflow.ActionExecution
@@ -335,10 +343,10 @@ func TestMachine(t *testing.T) {
 			notRunRun: []string{"t2"},
 		},
 		{
-			name: "inline params win over input; an input that is not a dict fails the task", file: "inline_params.yaml", state: S,
-			output: value.MapOf("got", "from inline",
-				"handled", "Wrong dynamic input for task: bad_input. Dict type is expected. Actual type: list. Actual value: [1, 2]"),
-			tasks: map[string]workflow.State{"t": S, "bad_input": E, "handled": S},
+			name: "inline params win over input; a task that cannot start fails the workflow, on-error does not run", file: "inline_params.yaml", state: E,
+			infoHas:   "Failed to run task [error=Wrong dynamic input for task: bad_input. Dict type is expected. Actual type: list. Actual value: [1, 2], wf=inline_params, task=bad_input]",
+			tasks:     map[string]workflow.State{"t": S, "bad_input": E},
+			notRunRun: []string{"handled"},
 		},
 		{
 			name: "with-items zips lists, keeps item order; an empty list gives []", file: "with_items.yaml", state: S,

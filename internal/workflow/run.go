@@ -114,32 +114,46 @@ func (m *Machine) runTask(ctx context.Context, s *Step, t *dsl.Task, task *Task)
 func (m *Machine) startAction(ctx context.Context, s *Step, t *dsl.Task, task *Task, view *value.Map, h host, index int) error {
 	name, err := m.evalString(ctx, t.Action, view, h)
 	if err != nil {
-		return m.actionFailedToStart(ctx, s, t, task, fmt.Sprintf("Failed to evaluate the action name of task %q: %v", t.Name, err))
+		return m.startFailure(ctx, s, t, task, fmt.Sprintf("Failed to evaluate the action name of task %q: %v", t.Name, err))
 	}
 	if name == "" {
 		name = "std.noop"
 	}
 	input, err := m.actionInput(ctx, t, view, h)
 	if err != nil {
-		return m.actionFailedToStart(ctx, s, t, task, err.Error())
+		return m.startFailure(ctx, s, t, task, err.Error())
 	}
 	target, err := m.evalString(ctx, t.Target, view, h)
 	if err != nil {
-		return m.actionFailedToStart(ctx, s, t, task, fmt.Sprintf("Failed to evaluate the target of task %q: %v", t.Name, err))
+		return m.startFailure(ctx, s, t, task, fmt.Sprintf("Failed to evaluate the target of task %q: %v", t.Name, err))
 	}
 	safeRerun, err := m.policyBool(ctx, s.spec.EffectivePolicies(t).SafeRerun, view, h)
 	if err != nil {
-		return m.actionFailedToStart(ctx, s, t, task, fmt.Sprintf("Failed to evaluate safe-rerun of task %q: %v", t.Name, err))
+		return m.startFailure(ctx, s, t, task, fmt.Sprintf("Failed to evaluate safe-rerun of task %q: %v", t.Name, err))
 	}
 	chain, err := m.adhocChain(ctx, s, name)
 	if err != nil {
-		return m.actionFailedToStart(ctx, s, t, task, err.Error())
+		return m.startFailure(ctx, s, t, task, err.Error())
 	}
 	run := RunAction{}
 	if len(chain) > 0 {
+		if err := checkAdhocInput(chain[0], input); err != nil {
+			return m.startFailure(ctx, s, t, task, err.Error())
+		}
 		run.Call, run.CallInput, err = m.expandAdhoc(ctx, chain, input, view, h)
 		if err != nil {
-			return m.actionFailedToStart(ctx, s, t, task, err.Error())
+			return m.startFailure(ctx, s, t, task, err.Error())
+		}
+	}
+	if target == "" {
+		// Without a target the action runs here, so it must exist and take
+		// this input; a targeted one may be known only to its executor.
+		call, callInput := name, input
+		if run.Call != "" {
+			call, callInput = run.Call, run.CallInput
+		}
+		if err := s.reader.CheckAction(call, s.Execution.WorkflowNamespace, callInput); err != nil {
+			return m.startFailure(ctx, s, t, task, err.Error())
 		}
 	}
 	act := &ActionExecution{
@@ -166,13 +180,24 @@ func (m *Machine) startAction(ctx context.Context, s *Step, t *dsl.Task, task *T
 	return nil
 }
 
-// actionFailedToStart fails a plain task, or one item of a with-items task.
-func (m *Machine) actionFailedToStart(ctx context.Context, s *Step, t *dsl.Task, task *Task, msg string) error {
-	if wi := task.Runtime.WithItems; wi != nil {
-		wi.Running--
-		return m.itemDone(ctx, s, t, task, false)
+// startFailure fails a task that could not start (its input, action,
+// items or sub-workflow could not be worked out) the way Mistral does:
+// the task ends in ERROR with "Failed to run task [...]" and an empty
+// result, and the workflow fails with it at once — on-error and
+// on-complete do not run, since the task never ran.
+func (m *Machine) startFailure(ctx context.Context, s *Step, t *dsl.Task, task *Task, msg string) error {
+	ex := s.Execution
+	info := fmt.Sprintf("Failed to run task [error=%s, wf=%s, task=%s]", msg, s.spec.Name, t.Name)
+	task.State, task.StateInfo, task.Result = StateError, info, []any{}
+	task.Processed = true
+	task.Runtime.WithItems = nil
+	ex.Runtime.ActiveTasks--
+	s.touchTask(task)
+	s.touchExecution()
+	if ex.State == StateRunning || ex.State == StatePaused {
+		m.failWorkflow(ctx, s, info)
 	}
-	return m.finishRun(ctx, s, t, task, StateError, nil, msg)
+	return nil
 }
 
 // startSubworkflow evaluates the sub-workflow's name and input and asks
@@ -180,11 +205,11 @@ func (m *Machine) actionFailedToStart(ctx context.Context, s *Step, t *dsl.Task,
 func (m *Machine) startSubworkflow(ctx context.Context, s *Step, t *dsl.Task, task *Task, view *value.Map, h host) error {
 	name, err := m.evalString(ctx, t.Workflow, view, h)
 	if err != nil {
-		return m.finishRun(ctx, s, t, task, StateError, nil, fmt.Sprintf("Failed to evaluate the workflow name of task %q: %v", t.Name, err))
+		return m.startFailure(ctx, s, t, task, fmt.Sprintf("Failed to evaluate the workflow name of task %q: %v", t.Name, err))
 	}
 	input, err := m.actionInput(ctx, t, view, h)
 	if err != nil {
-		return m.finishRun(ctx, s, t, task, StateError, nil, err.Error())
+		return m.startFailure(ctx, s, t, task, err.Error())
 	}
 	params := value.NewMap(2)
 	if env, ok := s.Execution.Params.Get("env"); ok {
@@ -375,7 +400,7 @@ func (m *Machine) FailChildStart(ctx context.Context, ex *Execution, spec *dsl.W
 	if t == nil || task.State != StateRunning {
 		return s, nil
 	}
-	if err := m.finishRun(ctx, s, t, task, StateError, nil, msg); err != nil {
+	if err := m.startFailure(ctx, s, t, task, msg); err != nil {
 		return nil, err
 	}
 	if err := m.checkComplete(ctx, s); err != nil {

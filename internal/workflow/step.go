@@ -183,6 +183,9 @@ func (m *Machine) ApplyActionResult(ctx context.Context, ex *Execution, spec *ds
 // inbound transitions arrived.
 func (m *Machine) arrive(ctx context.Context, s *Step, t *dsl.Task, inCtx *value.Map, from string) error {
 	ex := s.Execution
+	if ex.State.IsCompleted() {
+		return nil // a task that could not start already ended the workflow
+	}
 	if !t.Join.IsJoin() {
 		task := m.newTask(s, t, inCtx.Clone(), StateRunning)
 		ex.Runtime.ActiveTasks++

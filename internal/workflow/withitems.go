@@ -18,7 +18,7 @@ func (m *Machine) startItems(ctx context.Context, s *Step, t *dsl.Task, task *Ta
 	}
 	bindings, err := m.itemBindings(ctx, t, view, h)
 	if err != nil {
-		return m.finishRun(ctx, s, t, task, StateError, nil, err.Error())
+		return m.startFailure(ctx, s, t, task, err.Error())
 	}
 	if len(bindings) == 0 {
 		return m.finishRun(ctx, s, t, task, StateSuccess, []any{}, "")
@@ -78,7 +78,7 @@ func (m *Machine) itemBindings(ctx context.Context, t *dsl.Task, view *value.Map
 					list = append(list, k)
 				}
 			} else {
-				return nil, fmt.Errorf("Wrong input format for: %s. Iterable type is expected for each value.", wi.Var)
+				return nil, fmt.Errorf("Wrong input format for: {}. Iterable type is expected for each value.")
 			}
 		}
 		if len(lists) > 0 && len(list) != len(lists[0]) {

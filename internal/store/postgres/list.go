@@ -55,6 +55,13 @@ func listQuery(spec listSpec, p store.ListParams, filters ...filter) (string, []
 		}
 		where = append(where, f.column+" = "+arg(f.value))
 	}
+	for _, f := range p.Filters {
+		cond, err := filterSQL(spec, f, arg)
+		if err != nil {
+			return "", nil, err
+		}
+		where = append(where, cond)
+	}
 	keys := key
 	if key != spec.tiebreak {
 		keys = key + ", " + spec.tiebreak

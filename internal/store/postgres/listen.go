@@ -51,6 +51,10 @@ func (s *Store) listenOnce(ctx context.Context, wake func(string)) error {
 		return fmt.Errorf("connect for LISTEN: %w", mapErr(err))
 	}
 	defer func() { _ = conn.Close(context.WithoutCancel(ctx)) }()
+	var schema string
+	if err := conn.QueryRow(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+		return fmt.Errorf("read schema for LISTEN: %w", mapErr(err))
+	}
 	for _, ch := range []string{store.ChannelEvents, store.ChannelWork} {
 		if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{ch}.Sanitize()); err != nil {
 			return fmt.Errorf("listen on %s: %w", ch, mapErr(err))
@@ -60,6 +64,9 @@ func (s *Store) listenOnce(ctx context.Context, wake func(string)) error {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			return fmt.Errorf("wait for notification: %w", mapErr(err))
+		}
+		if n.Payload != schema {
+			continue // another deployment's work, in another schema
 		}
 		wake(n.Channel)
 	}

@@ -26,3 +26,7 @@ func BenchmarkStep(b *testing.B) {
 func BenchmarkStepParallel(b *testing.B) {
 	storetest.BenchmarkStepParallel(b, storetest.OpenPostgres(b))
 }
+
+func BenchmarkExecutionList(b *testing.B) {
+	storetest.BenchmarkExecutionList(b, storetest.OpenPostgres(b))
+}

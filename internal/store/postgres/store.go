@@ -88,7 +88,10 @@ type Tx struct {
 // executors wake at once instead of at their next poll.
 func (t *Tx) Commit(ctx context.Context) error {
 	if n := t.notify; n != nil && (n.events || n.work) {
-		if _, err := t.tx.Exec(ctx, `SELECT pg_notify($1, ''), pg_notify($2, '')`,
+		// Channels are database-wide while a deployment lives in one
+		// schema: the payload names the schema so listeners of another
+		// deployment in the same database ignore the hint.
+		if _, err := t.tx.Exec(ctx, `SELECT pg_notify($1, current_schema()), pg_notify($2, current_schema())`,
 			channelIf(n.events, store.ChannelEvents), channelIf(n.work, store.ChannelWork)); err != nil {
 			_ = t.tx.Rollback(context.WithoutCancel(ctx))
 			return fmt.Errorf("notify: %w", mapErr(err))

@@ -52,6 +52,13 @@ func listQuery(spec listSpec, p store.ListParams, filters ...filter) (string, []
 		where = append(where, f.column+" = ?")
 		args = append(args, f.value)
 	}
+	for _, f := range p.Filters {
+		cond, err := filterSQL(spec, f, func(v any) string { args = append(args, v); return "?" })
+		if err != nil {
+			return "", nil, err
+		}
+		where = append(where, cond)
+	}
 	keys := key
 	if key != spec.tiebreak {
 		keys = key + ", " + spec.tiebreak

@@ -25,3 +25,7 @@ func BenchmarkStep(b *testing.B) {
 func BenchmarkStepParallel(b *testing.B) {
 	storetest.BenchmarkStepParallel(b, storetest.OpenSQLite(b))
 }
+
+func BenchmarkExecutionList(b *testing.B) {
+	storetest.BenchmarkExecutionList(b, storetest.OpenSQLite(b))
+}

@@ -31,6 +31,7 @@ func Exercise(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Concurrency", exerciseConcurrency},
 		{"CronTrigger", exerciseCronTriggers},
 		{"Service", exerciseServices},
+		{"Filter", exerciseFilters},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -1,0 +1,81 @@
+package chaos
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestFrozenEngine SIGSTOPs an engine while it has a transaction open
+// (a frozen VM, a long GC pause: unlike a crash, its connections stay
+// up, so PostgreSQL does not abort the transaction) and keeps it frozen
+// past T_recover while workflows run. The other engine must finish every
+// execution the frozen one does not hold; the report shows how many it
+// held up. After SIGCONT everything finishes, nothing runs twice (P2, P4).
+func TestFrozenEngine(t *testing.T) {
+	e := setup(t)
+	e.start(2, 1)
+	freeze := e.set.bound() + time.Second
+	r := &Report{Scenario: "frozen-engine", Bound: e.set.bound(), Config: fmt.Sprintf(
+		"%d workflows over %s, 2 engines, 1 executor; one engine SIGSTOPped inside a transaction for %s",
+		e.set.workflows, e.set.window, freeze)}
+	began := time.Now()
+	load := &Load{API: e.api, Sink: e.sink, Sleep: e.set.sinkSleep}
+	var loading sync.WaitGroup
+	loading.Add(1)
+	go func() { defer loading.Done(); load.Run(e.ctx, "frozen-", e.set.workflows, e.set.window) }()
+
+	time.Sleep(e.set.window / 4)
+	frozen := e.freezeInTransaction(e.cl.Find("engine")[0])
+	frozenAt := time.Now()
+	r.Faults++
+	loading.Wait()
+	time.Sleep(time.Until(frozenAt.Add(freeze)))
+	// While the engine is still frozen: what could the other one not finish?
+	execs, err := e.in.Executions(e.ctx)
+	require.NoError(t, err)
+	blocked := 0
+	for _, s := range load.Starts() {
+		if x, ok := execs[s.ID]; s.Acked() && ok && !x.Terminal() {
+			blocked++
+		}
+	}
+	r.Add("unfinished while the engine was frozen", "%d (after %s)", blocked, freeze)
+	require.NoError(t, frozen.Resume())
+	require.NoError(t, r.Settle(e.ctx, e.in, load.Starts(), 2*r.Bound+30*time.Second))
+	r.Duration = time.Since(began)
+	e.finish(r)
+	assert.Zero(t, blocked, "executions waited on a frozen engine's open transaction for %s, past T_recover", freeze)
+}
+
+// freezeInTransaction SIGSTOPs p at a moment it has a transaction open
+// that holds row locks (an execution tree's, claimed events), trying for
+// a while; failing that, it freezes p anyway and says so.
+func (e *env) freezeInTransaction(p *Process) *Process {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(e.ctx, 15*time.Second)
+	defer cancel()
+	for ctx.Err() == nil {
+		if open, err := e.in.InTransaction(ctx, p.Name, false); err != nil || !open {
+			time.Sleep(time.Millisecond)
+			continue
+		}
+		require.NoError(e.t, p.Pause())
+		// A commit sent just before the stop may still be on its way:
+		// look again once it had time to land.
+		time.Sleep(200 * time.Millisecond)
+		if held, err := e.in.InTransaction(ctx, p.Name, true); err == nil && held {
+			return p
+		}
+		require.NoError(e.t, p.Resume())
+		time.Sleep(10 * time.Millisecond)
+	}
+	e.t.Logf("never caught %s holding locks in a transaction: frozen outside one", p.Name)
+	require.NoError(e.t, p.Pause())
+	return p
+}
