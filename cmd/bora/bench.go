@@ -14,14 +14,18 @@ import (
 )
 
 // benchFlags are `bora bench`'s options. The target is chosen by exactly
-// one of URL and Embedded; a local cluster (engines and executors as
-// processes on PostgreSQL) will be a third choice beside them, building
-// another bench.Target.
+// one of URL, Embedded and Cluster.
 type benchFlags struct {
 	url         string
 	embedded    bool
+	cluster     bool
+	engines     int
+	executors   int
+	serverPIDs  []int
 	db          string
 	workflows   string
+	sizes       string
+	x           int
 	runs        int
 	concurrency int
 	poll        time.Duration
@@ -46,6 +50,15 @@ task, tasks per second and, for an embedded bora, CPU time per task.
 real Mistral); the definitions it creates are deleted afterwards.
 --embedded runs a bora in this process on a temporary SQLite file, or on
 --db postgres://... in a fresh schema that is dropped afterwards.
+--cluster starts bora as separate processes on --db postgres://... (a fresh
+schema, dropped afterwards): one API process, --engines engine processes and
+--executors executor processes; CPU is the sum of theirs.
+--server-pid adds, for a --url server on this machine, its processes' CPU
+time (Linux /proc), e.g. the real Mistral's.
+
+A bare shape in --workflows (seq, par, mixed, join, mixed_join, with_items,
+with_items_c10, complex) runs at every one of --sizes, with --x chains for
+mixed, mixed_join and complex: the sweep that shows time per task is flat.
 
 Each of --runs rounds starts --concurrency executions at once and waits for
 them all. Times come from the server's created_at -> updated_at: read from
@@ -60,7 +73,9 @@ Exits 1 when an execution did not succeed or the task count through the API
 differs from the generator's.`,
 		Example: `  bora bench --embedded --workflows seq_1000,par_1000,join_1000,with_items_1000
   bora bench --embedded --db 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable' --workflows par_1000
-  bora bench --url http://127.0.0.1:8989 --workflows seq_10,par_10 --runs 1 --poll 50ms`,
+  bora bench --url http://127.0.0.1:8989 --workflows seq_10,par_10 --runs 1 --poll 50ms
+  bora bench --cluster --engines 2 --executors 2 --db 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable' --workflows par_1000
+  bora bench --embedded --workflows seq,par,join,mixed --sizes 10,100,1000,10000 --x 10 --runs 2 --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runBench(cmd.Context(), f, cmd.OutOrStdout())
@@ -69,8 +84,14 @@ differs from the generator's.`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.url, "url", "", "base URL of a Mistral v2 API server (http://host:port)")
 	fl.BoolVar(&f.embedded, "embedded", false, "run an in-process bora")
-	fl.StringVar(&f.db, "db", "", "store of the embedded bora: a SQLite file or a postgres:// URL (default: temporary SQLite file)")
-	fl.StringVar(&f.workflows, "workflows", "seq_100,par_100,join_100,with_items_100", "comma-separated reference workflows")
+	fl.BoolVar(&f.cluster, "cluster", false, "run bora as separate API, engine and executor processes on --db postgres://...")
+	fl.IntVar(&f.engines, "engines", 2, "engine processes of a --cluster")
+	fl.IntVar(&f.executors, "executors", 1, "executor processes of a --cluster")
+	fl.IntSliceVar(&f.serverPIDs, "server-pid", nil, "with --url: process id(s) of the server on this machine, to report its CPU time")
+	fl.StringVar(&f.db, "db", "", "store of --embedded (a SQLite file or a postgres:// URL; default: temporary SQLite file) or of --cluster (postgres://)")
+	fl.StringVar(&f.workflows, "workflows", "seq_100,par_100,join_100,with_items_100", "comma-separated reference workflows (a bare shape runs at every --sizes)")
+	fl.StringVar(&f.sizes, "sizes", "", "sizes N for the bare shapes of --workflows (10,100,1000)")
+	fl.IntVar(&f.x, "x", 10, "chains X for bare mixed, mixed_join and complex")
 	fl.IntVar(&f.runs, "runs", 3, "rounds, one after another")
 	fl.IntVar(&f.concurrency, "concurrency", 1, "executions started at once in each round")
 	fl.DurationVar(&f.poll, "poll", 10*time.Millisecond, "longest wait between two polls of an execution")
@@ -82,23 +103,42 @@ differs from the generator's.`,
 }
 
 func runBench(ctx context.Context, f benchFlags, stdout io.Writer) (err error) {
-	specs, err := bench.ParseSpecs(f.workflows)
+	sizes, err := bench.ParseSizes(f.sizes)
+	if err != nil {
+		return fmt.Errorf("--sizes: %w", err)
+	}
+	specs, err := bench.ExpandSpecs(f.workflows, sizes, f.x)
 	if err != nil {
 		return fmt.Errorf("--workflows: %w", err)
 	}
+	chosen := 0
+	for _, on := range []bool{f.url != "", f.embedded, f.cluster} {
+		if on {
+			chosen++
+		}
+	}
+	if chosen != 1 {
+		return errors.New("choose one target: --url http://host:port, --embedded or --cluster")
+	}
+	if len(f.serverPIDs) > 0 && f.url == "" {
+		return errors.New("--server-pid is for --url; embedded and cluster targets measure their own CPU")
+	}
 	var target bench.Target
 	switch {
-	case f.embedded && f.url != "":
-		return errors.New("--url and --embedded exclude each other")
 	case f.url != "":
 		if f.db != "" {
-			return errors.New("--db is for --embedded; a --url server has its own store")
+			return errors.New("--db is for --embedded and --cluster; a --url server has its own store")
 		}
 		target, err = bench.NewURLTarget(f.url, f.concurrency)
+		if err == nil && len(f.serverPIDs) > 0 {
+			target, err = bench.WithServerPIDs(target, f.serverPIDs)
+		}
 	case f.embedded:
 		target, err = bench.StartEmbedded(ctx, bench.EmbeddedOptions{DB: f.db, Concurrency: f.concurrency, Log: os.Stderr})
 	default:
-		return errors.New("choose a target: --url http://host:port or --embedded")
+		target, err = bench.StartCluster(ctx, bench.ClusterOptions{
+			DB: f.db, Engines: f.engines, Executors: f.executors, Concurrency: f.concurrency,
+		})
 	}
 	if err != nil {
 		return err

@@ -139,3 +139,39 @@ func TestParseSpec(t *testing.T) {
 	_, err = ParseSpecs(" , ")
 	require.Error(t, err)
 }
+
+func TestExpandSpecs(t *testing.T) {
+	t.Parallel()
+	sizes, err := ParseSizes("10, 100,")
+	require.NoError(t, err)
+	require.Equal(t, []int{10, 100}, sizes)
+	got, err := ExpandSpecs("seq,mixed_join,join_7,with_items_c10", sizes, 5)
+	require.NoError(t, err)
+	require.Equal(t, []Spec{
+		{Shape: ShapeSeq, N: 10}, {Shape: ShapeSeq, N: 100},
+		{Shape: ShapeMixedJoin, X: 5, N: 10}, {Shape: ShapeMixedJoin, X: 5, N: 100},
+		{Shape: ShapeJoin, N: 7},
+		{Shape: ShapeWithItemsC10, N: 10}, {Shape: ShapeWithItemsC10, N: 100},
+	}, got)
+
+	bad := []struct {
+		list  string
+		sizes []int
+		x     int
+	}{
+		{"seq", nil, 5},              // a bare shape needs sizes
+		{"mixed", []int{10}, 0},      // and X for chains
+		{"par", []int{0}, 5},         // sizes from 1
+		{"loop", []int{10}, 5},       // unknown shape
+		{"complex", []int{10}, -1},   // negative X
+		{"seq_10,mix", []int{10}, 5}, // an unknown bare name
+	}
+	for _, tc := range bad {
+		_, err := ExpandSpecs(tc.list, tc.sizes, tc.x)
+		require.Error(t, err, "%+v", tc)
+	}
+	for _, s := range []string{"0", "1x", "-5", "10,abc"} {
+		_, err := ParseSizes(s)
+		require.Error(t, err, s)
+	}
+}

@@ -86,10 +86,37 @@ func ParseSpec(name string) (Spec, error) {
 
 // ParseSpecs reads a comma-separated list of workflow names.
 func ParseSpecs(list string) ([]Spec, error) {
+	return ExpandSpecs(list, nil, 0)
+}
+
+// ExpandSpecs reads a comma-separated list of workflow names in which a
+// bare shape ("seq", "mixed_join") stands for that shape at every one of
+// sizes, in order, with x chains for the shapes made of chains: the
+// sweep that shows whether time per task stays flat as N grows.
+func ExpandSpecs(list string, sizes []int, x int) ([]Spec, error) {
 	var specs []Spec
 	for _, name := range strings.Split(list, ",") {
 		name = strings.TrimSpace(name)
 		if name == "" {
+			continue
+		}
+		if hasXShape, bare := bareShape(name); bare {
+			if len(sizes) == 0 {
+				return nil, fmt.Errorf("workflow %q: a bare shape needs sizes (--sizes 10,100,1000)", name)
+			}
+			if hasXShape && (x < 1 || x > maxSize) {
+				return nil, fmt.Errorf("workflow %q: X must be from 1 to %d, not %d", name, maxSize, x)
+			}
+			for _, n := range sizes {
+				if n < 1 || n > maxSize {
+					return nil, fmt.Errorf("size %d: want 1 to %d", n, maxSize)
+				}
+				s := Spec{Shape: name, N: n}
+				if hasXShape {
+					s.X = x
+				}
+				specs = append(specs, s)
+			}
 			continue
 		}
 		s, err := ParseSpec(name)
@@ -102,6 +129,34 @@ func ParseSpecs(list string) ([]Spec, error) {
 		return nil, fmt.Errorf("no workflows named")
 	}
 	return specs, nil
+}
+
+// bareShape reports whether name is a shape without a size, and whether
+// that shape takes X.
+func bareShape(name string) (hasX, ok bool) {
+	for _, sh := range shapeOrder {
+		if sh.shape == name {
+			return sh.hasX, true
+		}
+	}
+	return false, false
+}
+
+// ParseSizes reads a comma-separated list of sizes ("10,100,1000").
+func ParseSizes(list string) ([]int, error) {
+	var out []int
+	for _, v := range strings.Split(list, ",") {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			continue
+		}
+		n, err := parseSize(v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 func parseSize(s string) (int, error) {
