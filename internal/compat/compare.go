@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strconv"
 )
@@ -25,7 +26,33 @@ func Expected(c *Case, golden any) (any, error) {
 			exp = parsePath(k).set(exp, val)
 		}
 	}
-	return StripIgnored(c, exp), nil
+	return StripIgnored(c, dropTracebacks(exp)), nil
+}
+
+// tracebackTail matches the Python tracebacks a Mistral text ends with
+// (after normalisation), chained ones included, and the separator before
+// them. The text before them says what failed; the frames are Mistral's
+// own source, which no other server has, so the comparison leaves them out.
+var tracebackTail = regexp.MustCompile(`:?\n<traceback>(?:\nDuring handling of the above exception, another exception occurred:\n\n<traceback>)*$`)
+
+// dropTracebacks removes the traceback tails of every string in a record.
+func dropTracebacks(v any) any {
+	switch x := v.(type) {
+	case string:
+		return tracebackTail.ReplaceAllString(x, "")
+	case []any:
+		for i, e := range x {
+			x[i] = dropTracebacks(e)
+		}
+		return x
+	case map[string]any:
+		for k, e := range x {
+			x[k] = dropTracebacks(e)
+		}
+		return x
+	default:
+		return v
+	}
 }
 
 // StripIgnored removes the case's ignored paths from a generic record.

@@ -21,6 +21,19 @@ func TestNormaliseText(t *testing.T) {
 	require.Equal(t, "Failed to run task [wf=wf, task=b]:\n<traceback>", n.text(tb))
 }
 
+func TestDropTracebacks(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Failed to run task [wf=wf, task=b]:\n<traceback>", "Failed to run task [wf=wf, task=b]"},
+		{"Can not evaluate [e]\n<traceback>\nDuring handling of the above exception, another exception occurred:\n\n<traceback>", "Can not evaluate [e]"},
+		{"<traceback> in the middle\n", "<traceback> in the middle\n"},
+		{"no traceback", "no traceback"},
+	} {
+		require.Equal(t, tc.want, dropTracebacks(tc.in), tc.in)
+	}
+	rec := map[string]any{"l": []any{"x:\n<traceback>", 1}}
+	require.Equal(t, map[string]any{"l": []any{"x", 1}}, dropTracebacks(rec))
+}
+
 func TestPathRemoveAndSet(t *testing.T) {
 	v, err := decodeJSON([]byte(`{"executions": {"ex": {"tasks": [{"name": "a", "r": 1}, {"name": "b", "r": 2}]}}}`))
 	require.NoError(t, err)
