@@ -143,12 +143,21 @@ func (m *Machine) ApplyActionResult(ctx context.Context, ex *Execution, spec *ds
 	if err != nil {
 		return nil, fmt.Errorf("load task %s of action %s: %w", act.TaskExecutionID, act.ID, err)
 	}
-	if task.State != StateRunning || act.Attempt != task.Runtime.Attempt || ex.State.IsCompleted() {
-		return s, nil // the task moved on (or the workflow ended): nothing to do
+	if task.State != StateRunning || act.Attempt != task.Runtime.Attempt || ex.State == StateCancelled {
+		return s, nil // the task moved on (or the workflow was cancelled): nothing to do
 	}
 	taskSpec := spec.TaskByName[task.Name]
 	if taskSpec == nil {
 		return nil, fmt.Errorf("task %q of execution %s is not in the workflow spec", task.Name, ex.ID)
+	}
+	if ex.State.IsCompleted() {
+		// A fail or succeed command ended the workflow while this task ran:
+		// Mistral still completes the task (state, result, publish) but its
+		// controller takes no transition of a completed workflow.
+		if task.Runtime.WithItems == nil && task.Runtime.ActionID == act.ID {
+			m.completeAfterEnd(ctx, s, taskSpec, task, act)
+		}
+		return s, nil
 	}
 	if wi := task.Runtime.WithItems; wi != nil {
 		wi.Running--
@@ -161,11 +170,7 @@ func (m *Machine) ApplyActionResult(ctx context.Context, ex *Execution, spec *ds
 		}
 		state, stateInfo := act.State, ""
 		if state != StateSuccess {
-			if act.Result != nil {
-				stateInfo = value.PyStr(act.Result)
-			} else if act.StateInfo != "" {
-				stateInfo = act.StateInfo
-			}
+			stateInfo = actionStateInfo(act)
 		}
 		if err := m.finishRun(ctx, s, taskSpec, task, state, act.Result, stateInfo); err != nil {
 			return nil, err
@@ -175,6 +180,29 @@ func (m *Machine) ApplyActionResult(ctx context.Context, ex *Execution, spec *ds
 		return nil, err
 	}
 	return s, nil
+}
+
+// completeAfterEnd completes a task whose workflow already ended: no
+// policy, no transition, nothing the workflow's outcome depends on.
+func (m *Machine) completeAfterEnd(ctx context.Context, s *Step, t *dsl.Task, task *Task, act *ActionExecution) {
+	task.State, task.Result, task.StateInfo = act.State, act.Result, ""
+	if act.State != StateSuccess {
+		task.StateInfo = actionStateInfo(act)
+	}
+	m.publishRun(ctx, s, t, task)
+	task.Processed = true
+	s.touchTask(task)
+	s.Execution.Runtime.ActiveTasks--
+	s.touchExecution()
+}
+
+// actionStateInfo is the state_info a task takes from its failed action:
+// the error, or the action's own state_info when there is none.
+func actionStateInfo(act *ActionExecution) string {
+	if act.Result != nil {
+		return value.PyStr(act.Result)
+	}
+	return act.StateInfo
 }
 
 // arrive handles a transition (or the start) reaching task t with the
