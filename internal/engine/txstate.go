@@ -320,6 +320,28 @@ func (s *txState) ListExecutions(ctx context.Context, id, rootID string, state w
 	return list, nil
 }
 
+// TaskChildren implements workflow.Reader: the stored children of the
+// task, then those this transaction started.
+func (s *txState) TaskChildren(ctx context.Context, taskID string) ([]*workflow.Execution, error) {
+	list, err := s.tx.ExecutionList(ctx, store.ExecutionListParams{TaskExecutionID: taskID})
+	if err != nil {
+		return nil, fmt.Errorf("list sub-workflows of task %s: %w", taskID, err)
+	}
+	seen := make(map[string]bool, len(list))
+	for i, ex := range list {
+		if c, ok := s.executions[ex.ID]; ok {
+			list[i] = c
+		}
+		seen[ex.ID] = true
+	}
+	for _, ex := range s.newExecutions {
+		if !seen[ex.ID] && ex.TaskExecutionID == taskID {
+			list = append(list, ex)
+		}
+	}
+	return list, nil
+}
+
 // cachedOrNil turns not-found into nil and prefers the cached copy of a
 // row this transaction already holds.
 func (s *txState) cachedOrNil(t *workflow.Task, err error) (*workflow.Task, error) {

@@ -112,26 +112,7 @@ func (m *Machine) takeTransition(ctx context.Context, s *Step, task *Task, outbo
 }
 
 func failedTask(t *Task) FailedTask {
-	ft := FailedTask{TaskID: t.ID, Name: t.Name, StateInfo: t.StateInfo}
-	errText := "Unknown"
-	switch {
-	case t.Runtime.ChildID != "":
-		// Mistral reports a failed sub-workflow by the 'result' of its output.
-		ft.ChildID = t.Runtime.ChildID
-		if out, ok := t.Result.(*value.Map); ok {
-			if r, ok := out.Get("result"); ok {
-				errText = value.PyStr(r)
-			}
-		}
-		ft.ActionError = errText
-	case t.Runtime.ActionID != "":
-		ft.ActionID = t.Runtime.ActionID
-		if t.Result != nil {
-			errText = value.PyStr(t.Result)
-		}
-		ft.ActionError = errText
-	}
-	return ft
+	return FailedTask{TaskID: t.ID, Name: t.Name, StateInfo: t.StateInfo}
 }
 
 // publishRun evaluates the publish of a finished run into task.Published;
@@ -300,7 +281,11 @@ func (m *Machine) checkComplete(ctx context.Context, s *Step) error {
 		s.touchExecution()
 	}
 	if len(ex.Runtime.FailedTasks) > 0 {
-		m.failWorkflow(ctx, s, failInfo(ex.Runtime.FailedTasks))
+		info, err := m.failInfo(ctx, s, ex.Runtime.FailedTasks)
+		if err != nil {
+			return err
+		}
+		m.failWorkflow(ctx, s, info)
 		return nil
 	}
 	m.succeedWorkflow(ctx, s, "")
@@ -316,13 +301,25 @@ func containsTask(list []*Task, t *Task) bool {
 	return false
 }
 
-// failInfo is Mistral's report of the unhandled task errors.
-func failInfo(failed []FailedTask) string {
+// failInfo is Mistral's report of the unhandled task errors: each failed
+// task by name with its state_info, then every action execution (and
+// sub-workflow execution) of the task that ended in ERROR, each with its
+// position among all of the task's runs — retries and reruns included, as
+// Mistral lists task_ex.action_executions.
+func (m *Machine) failInfo(ctx context.Context, s *Step, failed []FailedTask) (string, error) {
 	sorted := append([]FailedTask(nil), failed...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
 	names := make([]string, len(sorted))
 	for i, f := range sorted {
 		names[i] = f.Name
+	}
+	// The actions this step changed may be newer than what the reader has.
+	fresh := make(map[string]*ActionExecution, len(s.ChangedActions)+len(s.NewActions))
+	for _, a := range s.ChangedActions {
+		fresh[a.ID] = a
+	}
+	for _, a := range s.NewActions {
+		fresh[a.ID] = a
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Failure caused by error in tasks: %s\n", strings.Join(names, ", "))
@@ -332,14 +329,52 @@ func failInfo(failed []FailedTask) string {
 			info = "None"
 		}
 		fmt.Fprintf(&b, "\n  %s [task_ex_id=%s] -> %s\n", f.Name, f.TaskID, info)
-		if f.ActionID != "" {
-			fmt.Fprintf(&b, "    [action_ex_id=%s, idx=0]: %s\n", f.ActionID, f.ActionError)
+		actions, err := s.reader.TaskActions(ctx, f.TaskID)
+		if err != nil {
+			return "", fmt.Errorf("list the actions of failed task %s: %w", f.Name, err)
 		}
-		if f.ChildID != "" {
-			fmt.Fprintf(&b, "    [wf_ex_id=%s, idx=0]: %s\n", f.ChildID, f.ActionError)
+		seen := make(map[string]bool, len(actions))
+		for _, a := range actions {
+			seen[a.ID] = true
+		}
+		for _, a := range s.NewActions {
+			if !seen[a.ID] && a.TaskExecutionID == f.TaskID {
+				actions = append(actions, a)
+			}
+		}
+		for i, a := range actions {
+			if c, ok := fresh[a.ID]; ok {
+				a = c
+			}
+			if a.State == StateError {
+				fmt.Fprintf(&b, "    [action_ex_id=%s, idx=%d]: %s\n", a.ID, i, errorText(a.Result))
+			}
+		}
+		children, err := s.reader.TaskChildren(ctx, f.TaskID)
+		if err != nil {
+			return "", fmt.Errorf("list the sub-workflows of failed task %s: %w", f.Name, err)
+		}
+		for i, c := range children {
+			if c.State != StateError {
+				continue
+			}
+			var result any
+			if out, ok := c.Output.(*value.Map); ok {
+				result, _ = out.Get("result")
+			}
+			fmt.Fprintf(&b, "    [wf_ex_id=%s, idx=%d]: %s\n", c.ID, i, errorText(result))
 		}
 	}
-	return b.String()
+	return b.String(), nil
+}
+
+// errorText is how Mistral prints a failed run's error: str() of it, or
+// "Unknown" when there is none.
+func errorText(v any) string {
+	if v == nil {
+		return "Unknown"
+	}
+	return value.PyStr(v)
 }
 
 // succeedWorkflow evaluates the output against the final context; without

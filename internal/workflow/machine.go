@@ -58,6 +58,9 @@ type Reader interface {
 	// CheckAction reports why a system action cannot run with this input
 	// (no such action, missing or unexpected parameters), or nil.
 	CheckAction(name, namespace string, input *value.Map) error
+	// TaskChildren returns the sub-workflow executions a workflow task
+	// started, oldest first.
+	TaskChildren(ctx context.Context, taskID string) ([]*Execution, error)
 	// ListExecutions returns executions, for Mistral's executions():
 	// by id, by root execution, by state; empty fields do not filter.
 	ListExecutions(ctx context.Context, id, rootID string, state State) ([]*Execution, error)

@@ -43,6 +43,11 @@ func (r *memReader) ListExecutions(context.Context, string, string, workflow.Sta
 	return nil, nil
 }
 
+func (r *memReader) TaskChildren(context.Context, string) ([]*workflow.Execution, error) {
+	r.reads++
+	return nil, nil
+}
+
 func (r *memReader) AdHocAction(_ context.Context, name, _ string) (*dsl.Action, error) {
 	return r.adhoc[name], nil
 }

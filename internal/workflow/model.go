@@ -125,15 +125,12 @@ type BacklogItem struct {
 	Timer  *Timer     `json:"timer,omitempty"`
 }
 
-// FailedTask is one unhandled task failure.
+// FailedTask is one unhandled task failure. The report lists the task's
+// failed action and sub-workflow executions, read when the workflow fails.
 type FailedTask struct {
 	TaskID    string `json:"task_id"`
 	Name      string `json:"name"`
 	StateInfo string `json:"state_info,omitempty"`
-	// ActionID and ActionError name the failed action for the report.
-	ActionID    string `json:"action_id,omitempty"`
-	ChildID     string `json:"child_id,omitempty"` // the failed sub-workflow of a workflow task
-	ActionError string `json:"action_error,omitempty"`
 }
 
 // EngineCommand is a fail/succeed/pause command taken by a transition.
