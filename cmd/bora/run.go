@@ -27,6 +27,7 @@ func runCommand() *cobra.Command {
 		inputJSON string
 		wfName    string
 		db        string
+		limits    expression.Options
 	)
 	cmd := &cobra.Command{
 		Use:   "run FILE",
@@ -39,21 +40,22 @@ The store is a temporary SQLite file unless --db names one (a file path, or a
 postgres:// URL whose database then keeps the execution).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runFile(cmd.Context(), args[0], inputJSON, wfName, db)
+			return runFile(cmd.Context(), args[0], inputJSON, wfName, db, limits)
 		},
 	}
 	cmd.Flags().StringVar(&inputJSON, "input", "{}", "workflow input as a JSON object")
 	cmd.Flags().StringVar(&wfName, "workflow", "", "workflow to run when the file holds several")
 	cmd.Flags().StringVar(&db, "db", "", "store to use instead of a temporary SQLite file")
+	addExpressionFlags(cmd, &limits)
 	return cmd
 }
 
-func runFile(ctx context.Context, file, inputJSON, wfName, db string) error {
+func runFile(ctx context.Context, file, inputJSON, wfName, db string, limits expression.Options) error {
 	src, err := os.ReadFile(file)
 	if err != nil {
 		return fmt.Errorf("read workflow file: %w", err)
 	}
-	eval := expression.New(expression.Options{})
+	eval := expression.New(limits)
 	doc, err := dsl.Parse(file, src, dsl.Options{CheckExpression: func(s string) error { return eval.Validate(s) }})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -90,7 +92,7 @@ func runFile(ctx context.Context, file, inputJSON, wfName, db string) error {
 	}
 
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	p := server.New(st, server.Config{Roles: []string{server.RoleEngine, server.RoleExecutor}, Logger: logger})
+	p := server.New(st, server.Config{Roles: []string{server.RoleEngine, server.RoleExecutor}, Logger: logger, Expressions: limits})
 	runCtx, stopRoles := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- p.Run(runCtx, nil) }()

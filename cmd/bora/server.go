@@ -10,6 +10,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bora-workflow/bora/internal/action"
+	"github.com/bora-workflow/bora/internal/expression"
+	"github.com/bora-workflow/bora/internal/expression/jinja"
+	"github.com/bora-workflow/bora/internal/expression/yaql"
 	"github.com/bora-workflow/bora/internal/server"
 )
 
@@ -23,6 +26,7 @@ func serverCommand() *cobra.Command {
 		egressAllow  []string
 		egressDeny   []string
 		strictEgress bool
+		exprLimits   expression.Options
 	)
 	cmd := &cobra.Command{
 		Use:   "server",
@@ -53,6 +57,7 @@ A restart on the same database continues every running execution.`,
 				DB: db, Listen: listen, Roles: roleList, Logger: logger,
 				CallbackURL: callbackURL, Actions: action.StdOptions{Egress: egress},
 				ExecutorToken: cmp.Or(execToken, os.Getenv("BORA_EXECUTOR_TOKEN")),
+				Expressions:   exprLimits,
 			})
 			if err := p.Run(ctx, nil); err != nil {
 				return err
@@ -69,7 +74,16 @@ A restart on the same database continues every running execution.`,
 	cmd.Flags().StringSliceVar(&egressAllow, "egress-allow-hosts", nil, "hosts std.http may call (default: any)")
 	cmd.Flags().StringSliceVar(&egressDeny, "egress-deny-cidrs", nil, "networks std.http may not reach (default: link-local)")
 	cmd.Flags().BoolVar(&strictEgress, "egress-strict", false, "also deny loopback, as Mistral does (for shared hosts)")
+	addExpressionFlags(cmd, &exprLimits)
 	return cmd
+}
+
+// addExpressionFlags binds the expression limits an operator may set.
+func addExpressionFlags(cmd *cobra.Command, o *expression.Options) {
+	cmd.Flags().DurationVar(&o.Timeout, "expression-timeout", expression.DefaultTimeout, "longest one expression may evaluate before its task fails (negative: no bound)")
+	cmd.Flags().IntVar(&o.IterationLimit, "expression-iteration-limit", yaql.DefaultIterationLimit, "most elements one collection may yield inside an expression")
+	cmd.Flags().IntVar(&o.MaxCallDepth, "expression-call-depth", yaql.DefaultMaxCallDepth, "deepest nesting of YAQL function and lambda calls")
+	cmd.Flags().IntVar(&o.OutputLimit, "expression-output-limit", jinja.DefaultOutputLimit, "largest text a Jinja template may render, in bytes")
 }
 
 // egressPolicy builds the std.http egress policy from the flags.

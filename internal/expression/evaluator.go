@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/bora-workflow/bora/internal/expression/jinja"
 	"github.com/bora-workflow/bora/internal/value"
@@ -17,19 +18,38 @@ type Options struct {
 	IterationLimit int
 	// CacheSize is how many parsed expressions are kept (0: 4096).
 	CacheSize int
+	// Timeout bounds the evaluation of one string holding expressions
+	// (0: DefaultTimeout; negative: no bound). Mistral bounds nothing; a
+	// runaway expression here fails its task instead of holding an engine.
+	Timeout time.Duration
+	// OutputLimit bounds a rendered Jinja template in bytes
+	// (0: jinja.DefaultOutputLimit).
+	OutputLimit int
+	// MaxCallDepth bounds nested YAQL function and lambda calls
+	// (0: yaql.DefaultMaxCallDepth).
+	MaxCallDepth int
 }
+
+// DefaultTimeout is how long one string's expressions may evaluate when
+// Options.Timeout is 0.
+const DefaultTimeout = 10 * time.Second
 
 // Evaluator evaluates expressions inside workflow values. It is safe for
 // concurrent use and caches parsed expressions.
 type Evaluator struct {
 	languages []Language
+	timeout   time.Duration // <= 0: unbounded
 }
 
 // New returns an Evaluator for Jinja and YAQL with Mistral's functions.
 // Mistral asks its evaluators in name order, so Jinja comes first: a string
 // holding both kinds is evaluated as Jinja (Validate rejects it).
 func New(opts Options) *Evaluator {
-	return &Evaluator{languages: []Language{newJinja(opts), newYAQL(opts)}}
+	timeout := opts.Timeout
+	if timeout == 0 {
+		timeout = DefaultTimeout
+	}
+	return &Evaluator{languages: []Language{newJinja(opts), newYAQL(opts)}, timeout: timeout}
 }
 
 // Evaluate walks v (*value.Map values, []any items, strings) and
@@ -81,10 +101,26 @@ func (e *Evaluator) walk(ctx context.Context, v any, data any, host Host) (any, 
 func (e *Evaluator) evaluateString(ctx context.Context, s string, data any, host Host) (any, error) {
 	for _, l := range e.languages {
 		if l.Contains(s) {
-			return l.Evaluate(ctx, s, data, host)
+			return e.evaluateBounded(ctx, l, s, data, host)
 		}
 	}
 	return s, nil
+}
+
+// evaluateBounded evaluates s under the evaluator's time bound. Running
+// out of time is the expression's fault (a task failure naming it); the
+// caller's own cancellation passes through unchanged.
+func (e *Evaluator) evaluateBounded(ctx context.Context, l Language, s string, data any, host Host) (any, error) {
+	if e.timeout <= 0 {
+		return l.Evaluate(ctx, s, data, host)
+	}
+	evalCtx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
+	v, err := l.Evaluate(evalCtx, s, data, host)
+	if err != nil && ctx.Err() == nil && errors.Is(evalCtx.Err(), context.DeadlineExceeded) {
+		return nil, &Error{Expression: s, Err: fmt.Errorf("evaluation exceeded its time limit of %s", e.timeout)}
+	}
+	return v, err
 }
 
 // Validate syntax-checks every expression inside v without evaluating it.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/bora-workflow/bora/internal/expression/yaql"
 	"github.com/bora-workflow/bora/internal/value"
@@ -222,4 +223,38 @@ func BenchmarkEvaluateQuery(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestLimitsAreConfigurable checks each bound an operator can set fails
+// the expression with a message naming the limit, and that the caller's
+// own cancellation is not reported as the expression's fault.
+func TestLimitsAreConfigurable(t *testing.T) {
+	cases := []struct {
+		name string
+		opts Options
+		expr string
+		want string
+	}{
+		{"time", Options{Timeout: 20 * time.Millisecond, IterationLimit: 1 << 40}, "<% range(0, 1000000000000).sum() %>", "evaluation exceeded its time limit of 20ms"},
+		{"time in jinja", Options{Timeout: 20 * time.Millisecond}, "{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}", "time limit"},
+		{"iterations", Options{IterationLimit: 10}, "<% range(0, 11).len() %>", "iteration limit of 10 elements exceeded"},
+		{"call depth", Options{MaxCallDepth: 5}, "<% def(f, f($)) -> f(1) %>", "call depth limit of 5 exceeded"},
+		{"jinja output", Options{OutputLimit: 100}, "{% for i in range(1000) %}xx{% endfor %}", "output limit"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := New(c.opts).Evaluate(t.Context(), c.expr, value.NewMap(0), nil)
+			require.Error(t, err)
+			require.Contains(t, err.Error(), c.want)
+		})
+	}
+
+	t.Run("the caller's cancellation is not a time limit", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		_, err := New(Options{IterationLimit: 1 << 40}).Evaluate(ctx, "<% range(0, 1000000000000).sum() %>", value.NewMap(0), nil)
+		require.Error(t, err)
+		require.NotContains(t, err.Error(), "time limit")
+		require.ErrorIs(t, err, context.Canceled)
+	})
 }

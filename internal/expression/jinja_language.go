@@ -16,7 +16,7 @@ type jinjaLanguage struct {
 
 func newJinja(opts Options) *jinjaLanguage {
 	return &jinjaLanguage{
-		engine:    jinja.NewEngine(jinja.Options{Functions: jinjaFunctions(mistralFunctions()), IterationLimit: opts.IterationLimit}),
+		engine:    jinja.NewEngine(jinja.Options{Functions: jinjaFunctions(mistralFunctions()), IterationLimit: opts.IterationLimit, OutputLimit: opts.OutputLimit}),
 		exprs:     newParseCache[*jinja.Expr](opts.CacheSize),
 		templates: newParseCache[*jinja.Template](opts.CacheSize),
 	}

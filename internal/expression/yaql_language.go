@@ -18,7 +18,7 @@ type yaqlLanguage struct {
 
 func newYAQL(opts Options) *yaqlLanguage {
 	return &yaqlLanguage{
-		engine: yaql.NewEngine(yaql.Options{IterationLimit: opts.IterationLimit, Functions: yaqlFunctions(mistralFunctions())}),
+		engine: yaql.NewEngine(yaql.Options{IterationLimit: opts.IterationLimit, MaxCallDepth: opts.MaxCallDepth, Functions: yaqlFunctions(mistralFunctions())}),
 		cache:  newParseCache[*yaql.Expr](opts.CacheSize),
 	}
 }

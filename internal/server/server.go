@@ -55,6 +55,9 @@ type Config struct {
 	// ExecutorToken, when set, is the bearer token remote executors must
 	// send (docs/executor-protocol.md).
 	ExecutorToken string
+	// Expressions bounds expression evaluation (time, iterations, call
+	// depth, rendered size); zero values take the defaults.
+	Expressions expression.Options
 }
 
 // OpenStore opens (and migrates) the store a DSN names: postgres:// or
@@ -109,7 +112,7 @@ func New(st store.Store, cfg Config) *Process {
 	if cfg.DrainTimeout <= 0 {
 		cfg.DrainTimeout = 30 * time.Second
 	}
-	eval := expression.New(expression.Options{})
+	eval := expression.New(cfg.Expressions)
 	reg := action.NewStandard(cfg.Actions)
 	callback := strings.TrimSuffix(cfg.CallbackURL, "/")
 	if callback == "" && cfg.Listen != "" && !strings.HasSuffix(cfg.Listen, ":0") {

@@ -25,6 +25,13 @@ func (e *Engine) installOverrides() {
 	e.globals.Set(undefinedGlobal, func(ev *exec.Evaluator, _ *exec.VarArgs) (*exec.Value, error) {
 		return nil, stateOf(ev).raise(errNoElse)
 	})
+	e.globals.Set(tickGlobal, func(ev *exec.Evaluator, _ *exec.VarArgs) (*exec.Value, error) {
+		st := stateOf(ev)
+		if err := st.ctx.Err(); err != nil {
+			return nil, st.raise(err)
+		}
+		return exec.AsValue(""), nil
+	})
 	e.globals.Set("range", e.rangeGlobal)
 	e.setFilter(strFilter, filterPyStr)
 	e.setFilter("string", filterPyStr)

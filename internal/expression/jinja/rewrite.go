@@ -48,6 +48,7 @@ const (
 	getattrGlobal   = "bora getattr"
 	getitemGlobal   = "bora getitem"
 	undefinedGlobal = "bora undefined"
+	tickGlobal      = "bora tick"
 )
 
 // dictMethods are Python dict's public methods.
@@ -184,6 +185,15 @@ func (r *rewriter) rewrite(n nodes.Node) nodes.Node {
 			r.missing(nil)
 			return t
 		}
+	case *nodes.Wrapper:
+		// A block body ({% for %}, {% if %}, {% macro %} ...) first calls
+		// the hidden tick, which prints nothing but stops the render once
+		// its context ends: an empty nested loop has no operator and no
+		// output where the deadline would otherwise be seen.
+		r.fields(reflect.ValueOf(n))
+		tick := &nodes.Output{Start: t.Location, Expression: hiddenCall(tickGlobal, t.Location), End: t.Location}
+		t.Nodes = append([]nodes.Node{tick}, t.Nodes...)
+		return t
 	}
 	r.fields(reflect.ValueOf(n))
 	return n

@@ -17,6 +17,9 @@ type Options struct {
 	// times that many elements in total. Strings are capped at 100 times
 	// it in bytes.
 	IterationLimit int
+	// MaxCallDepth bounds the nesting of function and lambda calls (0
+	// means DefaultMaxCallDepth).
+	MaxCallDepth int
 	// Functions are registered after the standard library, so a function
 	// here adds overloads after the built-in ones of the same name.
 	Functions []*Func
@@ -27,13 +30,17 @@ type Options struct {
 type Engine struct {
 	table map[string][]*Func
 	limit int
+	depth int // maximum call depth
 }
 
 // NewEngine builds an engine with the yaql standard library plus opts.Functions.
 func NewEngine(opts Options) *Engine {
-	e := &Engine{table: map[string][]*Func{}, limit: opts.IterationLimit}
+	e := &Engine{table: map[string][]*Func{}, limit: opts.IterationLimit, depth: opts.MaxCallDepth}
 	if e.limit <= 0 {
 		e.limit = DefaultIterationLimit
+	}
+	if e.depth <= 0 {
+		e.depth = DefaultMaxCallDepth
 	}
 	registerStdlib(e)
 	for _, f := range opts.Functions {
@@ -112,14 +119,15 @@ type evalState struct {
 	depth  int // nesting of function and lambda calls
 }
 
-// maxCallDepth bounds recursion through def() functions and lambdas; Go
-// would otherwise grow the stack until the process dies.
-const maxCallDepth = 2000
+// DefaultMaxCallDepth bounds recursion through def() functions and
+// lambdas when Options.MaxCallDepth is 0; Go would otherwise grow the
+// stack until the process dies.
+const DefaultMaxCallDepth = 2000
 
 func (st *evalState) enter() error {
 	st.depth++
-	if st.depth > maxCallDepth {
-		return errf(KindLimit, "call depth limit of %d exceeded (runaway recursion?)", maxCallDepth)
+	if st.depth > st.engine.depth {
+		return errf(KindLimit, "call depth limit of %d exceeded (runaway recursion?)", st.engine.depth)
 	}
 	return nil
 }
