@@ -26,6 +26,10 @@ var actionList = listSpec{
 	sortColumns: sameColumns("id", "name", "is_system", "input", "description", "scope", "project_id", "created_at", "updated_at", "namespace"),
 	filters:     []string{"namespace", "name", "is_system", "scope"},
 	defaultSort: "name",
+	// The standard actions are not rows: filters apply to the merged
+	// list, and a marker is an action's id or its name.
+	memoryFilters: true,
+	nameMarker:    true,
 }
 
 // createActions is POST /v2/actions: the YAML body holds one or more

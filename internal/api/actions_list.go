@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/bora-workflow/bora/internal/action"
 	"github.com/bora-workflow/bora/internal/dsl"
@@ -39,7 +41,9 @@ func (s *Server) listActions(w http.ResponseWriter, r *http.Request) {
 	for _, a := range adhoc {
 		all = append(all, renderActionDefinition(a))
 	}
-	all = slices.DeleteFunc(all, func(o object) bool { return !matchesActionFilters(o, req.filters) })
+	all = slices.DeleteFunc(all, func(o object) bool {
+		return !matchesActionFilters(o, req.filters) || !matchesFilters(o, req.Filters)
+	})
 	slices.SortStableFunc(all, func(a, b object) int { return compareBy(a, b, req.sortKeys, req.sortDirs) })
 	if req.Marker != "" {
 		i := slices.IndexFunc(all, func(o object) bool {
@@ -85,6 +89,93 @@ func matchesActionFilters(o object, filters map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// matchesFilters applies filters with operators (eq, neq, in, nin, gt,
+// gte, lt, lte, has) to a rendered resource, as the store applies them to
+// rows. An unset attribute matches no comparison, as NULL in SQL.
+func matchesFilters(o object, filters []store.Filter) bool {
+	for _, f := range filters {
+		got := comparable(fieldOf(o, f.Column))
+		if got == nil {
+			return false
+		}
+		cmps := make([]int, len(f.Values))
+		for i, v := range f.Values {
+			c, ok := compareFilterValue(got, v)
+			if !ok {
+				return false
+			}
+			cmps[i] = c
+		}
+		var ok bool
+		switch f.Op {
+		case store.FilterEq:
+			ok = cmps[0] == 0
+		case store.FilterNeq:
+			ok = cmps[0] != 0
+		case store.FilterIn:
+			ok = slices.Contains(cmps, 0)
+		case store.FilterNin:
+			ok = !slices.Contains(cmps, 0)
+		case store.FilterGt:
+			ok = cmps[0] > 0
+		case store.FilterGte:
+			ok = cmps[0] >= 0
+		case store.FilterLt:
+			ok = cmps[0] < 0
+		case store.FilterLte:
+			ok = cmps[0] <= 0
+		case store.FilterHas:
+			text, _ := got.(string)
+			want, _ := f.Values[0].(string)
+			ok = strings.Contains(text, want)
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// comparable is an attribute's value as a filter compares it: text, a
+// boolean as "true"/"false", a rendered time as a time; nil when unset.
+func comparable(v any) any {
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case bool:
+		return strconv.FormatBool(v)
+	case string:
+		if v == "" {
+			return v
+		}
+		if t, err := time.Parse(timeLayout, v); err == nil {
+			return t
+		}
+		return v
+	}
+	return nil
+}
+
+// compareFilterValue compares an attribute's value with a filter's; false
+// when they are of different kinds (a time against text).
+func compareFilterValue(got, want any) (int, bool) {
+	switch g := got.(type) {
+	case time.Time:
+		w, ok := want.(time.Time)
+		if !ok {
+			return 0, false
+		}
+		return g.Compare(w), true
+	case string:
+		w, ok := want.(string)
+		if !ok {
+			return 0, false
+		}
+		return cmp.Compare(g, w), true
+	}
+	return 0, false
 }
 
 // compareBy orders two resources by their sort keys, nulls first, as

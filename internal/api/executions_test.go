@@ -267,7 +267,7 @@ func TestListExecutions(t *testing.T) {
 	require.Equal(t, getList(t, want, "executions")[0].(*value.Map).Keys(), got[0].(*value.Map).Keys())
 	next := get(t, cli.body, "next").(string)
 	require.Contains(t, next, "marker="+running.ID)
-	require.Contains(t, next, "sort_keys=created_at%2Cid")
+	require.Contains(t, next, "sort_keys=created_at,id&sort_dirs=desc,asc&limit=1")
 }
 
 func TestDeleteExecution(t *testing.T) {

@@ -38,6 +38,14 @@ type listSpec struct {
 	// defaultSort is the sort key when the request names none; "" means
 	// created_at.
 	defaultSort string
+	// memoryFilters lets every sortable attribute be filtered with any of
+	// Mistral's operators, by the handler on the rendered resources
+	// (matchFilters): the actions list, which merges the standard
+	// actions with the stored ones.
+	memoryFilters bool
+	// nameMarker: the marker is a resource's id or name (actions), not a
+	// UUID, so it is not checked as one.
+	nameMarker bool
 }
 
 // listRequest is a parsed list query.
@@ -67,6 +75,11 @@ func parseListRequest(q url.Values, spec listSpec) (listRequest, error) {
 		val := q.Get(name)
 		switch name {
 		case "marker":
+			if !spec.nameMarker && val != "" && !uuidLike(val) {
+				// Mistral types the marker as a UUID: anything else is a
+				// bad request, not an unknown resource.
+				return req, badRequest("Invalid input for field/attribute marker. Value: '%s'. unable to convert to uuid. Error: Expected a uuid but received %s.", val, val)
+			}
 			req.Marker = val
 		case "limit":
 			n, err := strconv.Atoi(val)
@@ -184,7 +197,7 @@ func fieldsParam(r *http.Request, allowed []string) ([]string, error) {
 // filterNames are the filter parameters a list accepts.
 func (spec listSpec) filterNames() []string {
 	names := slices.Clone(spec.filters)
-	if spec.storeFilters {
+	if spec.storeFilters || spec.memoryFilters {
 		for name := range spec.sortColumns {
 			if !slices.Contains(names, name) {
 				names = append(names, name)
@@ -200,7 +213,7 @@ func (spec listSpec) filterNames() []string {
 // the handler; anything else to the store, as a Filter on the column.
 func (req *listRequest) addFilter(spec listSpec, name, val string) error {
 	column, generic := spec.sortColumns[name]
-	generic = generic && spec.storeFilters
+	generic = generic && (spec.storeFilters || spec.memoryFilters)
 	typed := slices.Contains(spec.filters, name)
 	if !typed && !generic {
 		return badRequest("Unknown argument: %q. This list accepts marker, limit, sort_keys, sort_dirs, fields%s.",
@@ -319,23 +332,35 @@ func filterArgument(name, text string) (any, error) {
 		}
 		return n, nil
 	}
-	if name == "state" && !workflow.State(text).Valid() {
-		return nil, badRequest("Invalid input for field/attribute state. Value: '%s'.", text)
-	}
+	// A state is text to Mistral's filters too: a state no resource can
+	// be in (state=SLEEPING) matches nothing, it is not an error.
 	return text, nil
 }
 
-// stateFilter reads the `state` filter.
+// stateFilter reads the `state` filter (equality); see filterArgument on
+// states that do not exist.
 func (req *listRequest) stateFilter() (workflow.State, error) {
-	s, ok := req.filters["state"]
-	if !ok || s == "" {
-		return "", nil
+	return workflow.State(req.filters["state"]), nil
+}
+
+// uuidLike reports whether s reads as a UUID the way Mistral's uuid type
+// reads one: 32 hex digits, with or without dashes, braces or a urn:uuid:
+// prefix, in either case.
+func uuidLike(s string) bool {
+	s = strings.ToLower(s)
+	s = strings.TrimPrefix(s, "urn:")
+	s = strings.TrimPrefix(s, "uuid:")
+	s = strings.TrimSuffix(strings.TrimPrefix(s, "{"), "}")
+	s = strings.ReplaceAll(s, "-", "")
+	if len(s) != 32 {
+		return false
 	}
-	st := workflow.State(s)
-	if !st.Valid() {
-		return "", badRequest("Invalid input for field/attribute state. Value: '%s'.", s)
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
 	}
-	return st, nil
+	return true
 }
 
 // nextLink is Mistral's `next`: the URL of the following page, set only
@@ -344,18 +369,35 @@ func (req *listRequest) nextLink(r *http.Request, collection string, count int, 
 	if count == 0 || count < req.Limit {
 		return nil
 	}
-	q := url.Values{}
-	for name, v := range req.rawFilters {
-		q[name] = v
+	// The parameters come in Mistral's order (sort, filters, limit,
+	// marker, fields), with the commas and colons of lists and operators
+	// left readable as Mistral leaves them.
+	var q strings.Builder
+	param := func(name, val string) {
+		if q.Len() > 0 {
+			q.WriteByte('&')
+		}
+		q.WriteString(name + "=" + queryText(val))
 	}
-	q.Set("sort_keys", strings.Join(req.sortKeys, ","))
-	q.Set("sort_dirs", strings.Join(req.sortDirs, ","))
-	q.Set("limit", strconv.Itoa(req.Limit))
-	q.Set("marker", lastID)
+	param("sort_keys", strings.Join(req.sortKeys, ","))
+	param("sort_dirs", strings.Join(req.sortDirs, ","))
+	for _, name := range slices.Sorted(maps.Keys(req.rawFilters)) {
+		param(name, req.rawFilters.Get(name))
+	}
+	param("limit", strconv.Itoa(req.Limit))
+	param("marker", lastID)
 	if len(req.fields) > 0 {
-		q.Set("fields", strings.Join(req.fields, ","))
+		param("fields", strings.Join(req.fields, ","))
 	}
-	return fmt.Sprintf("%s/v2/%s?%s", baseURL(r), collection, q.Encode())
+	return fmt.Sprintf("%s/v2/%s?%s", baseURL(r), collection, q.String())
+}
+
+// queryText escapes a query parameter's value but for the commas and
+// colons Mistral's lists and filter operators are written with (they
+// are legal in a query).
+func queryText(v string) string {
+	v = url.QueryEscape(v)
+	return strings.NewReplacer("%2C", ",", "%3A", ":").Replace(v)
 }
 
 // withNext adds `next` to a list body when there is a next page, as
