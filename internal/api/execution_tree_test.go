@@ -156,7 +156,9 @@ func TestRerunTask(t *testing.T) {
 	// What the client sends: id, state, reset and the env JSON-encoded.
 	res := api.putJSON(path, `{"id": "`+tr.failed.ID+`", "state": "RUNNING", "reset": true, "env": "{\"k\": \"v\"}"}`)
 	require.Equal(t, http.StatusOK, res.status, "%s", res.raw)
-	require.Equal(t, "RUNNING", get(t, res.body, "state"))
+	require.Equal(t, "RUNNING", get(t, res.body, "state"), "the state the rerun set, as Mistral answers")
+	require.Nil(t, get(t, res.body, "state_info"))
+	require.Nil(t, get(t, res.body, "finished_at"))
 	require.Equal(t, []rerunCall{{tr.failed.ID, true, value.MapOf("k", "v")}}, api.engine.reruns)
 
 	for _, tc := range []struct{ body, want string }{

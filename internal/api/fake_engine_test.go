@@ -60,11 +60,16 @@ func (e *fakeEngine) RerunTask(ctx context.Context, taskID string, reset bool, e
 	if t.State != workflow.StateError {
 		return nil, fmt.Errorf("%w: task %s is %s", engine.ErrWrongState, taskID, t.State)
 	}
-	t.State = workflow.StateRunning
+	// Like the engine's inline actions, the rerun has already failed
+	// again when the answer comes: the store says ERROR, the answer says
+	// what the request set.
+	t.StateInfo = "failed again"
 	if err := e.store.TaskUpdate(ctx, t); err != nil {
 		return nil, err
 	}
-	return t, nil
+	answer := *t
+	answer.State, answer.StateInfo = workflow.StateRunning, ""
+	return &answer, nil
 }
 
 // StartStandaloneAction runs std.echo at once and leaves any other known

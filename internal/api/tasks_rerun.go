@@ -39,17 +39,17 @@ func (s *Server) rerunTask(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if _, err := s.engine.RerunTask(r.Context(), id, req.reset, req.env); err != nil {
+	task, err = s.engine.RerunTask(r.Context(), id, req.reset, req.env)
+	if err != nil {
 		s.writeError(w, r, notFoundAs(rerunRefusal(err), "Task execution not found [id=%s]", id))
 		return
 	}
-	// Mistral answers with the task as it is after the rerun started.
-	task, err = s.store.TaskGet(r.Context(), id)
-	if err != nil {
-		s.writeError(w, r, notFoundAs(err, "Task execution not found [id=%s]", id))
-		return
-	}
-	rendered, err := renderTask(task, true)
+	// Mistral answers with the task as the rerun set it (RUNNING, not
+	// finished), not as it is by the time the answer leaves: an action
+	// run inline may already have completed it again.
+	answer := *task
+	answer.FinishedAt = nil
+	rendered, err := renderTask(&answer, true)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
