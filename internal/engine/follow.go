@@ -26,6 +26,7 @@ type inlineRunner struct {
 type followUp struct {
 	action     *workflow.ActionExecution // an inline action finished
 	child      *workflow.Execution       // a sub-workflow finished
+	childState *workflow.Execution       // a sub-workflow paused or resumed
 	childStart *childStartFailure        // a sub-workflow could not start
 }
 
@@ -81,6 +82,20 @@ func (e *Engine) applyFollowUp(ctx context.Context, st *txState, f followUp) (*w
 			return nil, fmt.Errorf("apply inline result of action %s: %w", act.ID, err)
 		}
 		return step, nil
+	case f.childState != nil:
+		task, err := st.Task(ctx, f.childState.TaskExecutionID)
+		if err != nil {
+			return nil, fmt.Errorf("parent task %s of execution %s: %w", f.childState.TaskExecutionID, f.childState.ID, err)
+		}
+		ex, spec, err := e.executionAndSpec(ctx, st, task.ExecutionID)
+		if err != nil {
+			return nil, err
+		}
+		step, err := e.machine.ApplyChildState(ctx, ex, spec, f.childState, st)
+		if err != nil {
+			return nil, fmt.Errorf("apply the state of sub-workflow %s: %w", f.childState.ID, err)
+		}
+		return step, nil
 	case f.child != nil:
 		task, err := st.Task(ctx, f.child.TaskExecutionID)
 		if err != nil {
@@ -120,8 +135,13 @@ func (e *Engine) executionAndSpec(ctx context.Context, st *txState, exID string)
 // follow carries out a step's commands and, when the step completed a
 // sub-workflow, queues its result for the parent task.
 func (e *Engine) follow(ctx context.Context, st *txState, run *inlineRunner, step *workflow.Step) error {
-	if ex := step.Execution; ex != nil && step.ExecutionChanged && ex.State.IsCompleted() && ex.TaskExecutionID != "" {
-		run.pending = append(run.pending, followUp{child: ex})
+	if ex := step.Execution; ex != nil && step.ExecutionChanged && ex.TaskExecutionID != "" {
+		switch {
+		case ex.State.IsCompleted():
+			run.pending = append(run.pending, followUp{child: ex})
+		case ex.State != step.PrevState && (ex.State == workflow.StatePaused || step.PrevState == workflow.StatePaused):
+			run.pending = append(run.pending, followUp{childState: ex})
+		}
 	}
 	for _, c := range step.Commands {
 		switch c := c.(type) {

@@ -65,6 +65,9 @@ func (m *Machine) completeTask(ctx context.Context, s *Step, t *dsl.Task, task *
 	if task.State == StateError && !task.Runtime.ErrorHandled {
 		ex.Runtime.FailedTasks = append(ex.Runtime.FailedTasks, failedTask(task))
 	}
+	if task.State == StateCancelled {
+		ex.Runtime.CancelledTasks = append(ex.Runtime.CancelledTasks, task.Name)
+	}
 	if !hasNext {
 		ex.Runtime.FinalContext = value.MergeDicts(ex.Runtime.FinalContext, outbound)
 	}
@@ -280,6 +283,13 @@ func (m *Machine) checkComplete(ctx context.Context, s *Step) error {
 		}
 		s.touchExecution()
 	}
+	if len(ex.Runtime.CancelledTasks) > 0 {
+		// A cancelled task cancels the workflow, before any error counts.
+		names := append([]string(nil), ex.Runtime.CancelledTasks...)
+		sort.Strings(names)
+		m.cancelWorkflow(s, "Cancelled tasks: "+strings.Join(names, ", "))
+		return nil
+	}
 	if len(ex.Runtime.FailedTasks) > 0 {
 		info, err := m.failInfo(ctx, s, ex.Runtime.FailedTasks)
 		if err != nil {
@@ -417,6 +427,21 @@ func (m *Machine) failWorkflow(ctx context.Context, s *Step, msg string) {
 	ex.State = StateError
 	ex.StateInfo = msg
 	ex.Output = out
+	ex.Runtime.FinalContext = nil
+	s.touchExecution()
+}
+
+// cancelWorkflow ends the workflow CANCELLED; the output is
+// {"result": msg} (null without a message), as Mistral sets it.
+func (m *Machine) cancelWorkflow(s *Step, msg string) {
+	ex := s.Execution
+	var resultMsg any
+	if msg != "" {
+		resultMsg = msg
+	}
+	ex.State = StateCancelled
+	ex.StateInfo = msg
+	ex.Output = value.MapOf("result", resultMsg)
 	ex.Runtime.FinalContext = nil
 	s.touchExecution()
 }

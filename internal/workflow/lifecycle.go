@@ -90,9 +90,7 @@ func (m *Machine) Stop(ctx context.Context, ex *Execution, spec *dsl.Workflow, s
 	case StateError:
 		m.failWorkflow(ctx, s, msg)
 	case StateCancelled:
-		ex.State = StateCancelled
-		ex.StateInfo = msg
-		s.touchExecution()
+		m.cancelWorkflow(s, msg)
 	default:
 		return nil, fmt.Errorf("%w: cannot stop an execution with state %s", ErrTransition, state)
 	}

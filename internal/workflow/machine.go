@@ -111,6 +111,10 @@ type Step struct {
 	ChangedActions   []*ActionExecution
 	Commands         []Command
 
+	// PrevState is the execution's state before the step: the engine
+	// tells a parent task when its sub-workflow paused or resumed.
+	PrevState State
+
 	spec   *dsl.Workflow
 	reader Reader
 	// joins holds the join tasks this step created or touched by name, so
@@ -120,7 +124,7 @@ type Step struct {
 }
 
 func (m *Machine) newStep(ex *Execution, spec *dsl.Workflow, r Reader) *Step {
-	return &Step{Execution: ex, spec: spec, reader: r, joins: map[string]*Task{}, changed: map[*Task]bool{}}
+	return &Step{Execution: ex, PrevState: ex.State, spec: spec, reader: r, joins: map[string]*Task{}, changed: map[*Task]bool{}}
 }
 
 func (s *Step) touchExecution() { s.ExecutionChanged = true }

@@ -103,6 +103,9 @@ type ExecutionRuntime struct {
 	// FailedTasks names tasks that ended in ERROR with no on-error or
 	// on-complete clause to handle them, in the order they failed.
 	FailedTasks []FailedTask `json:"failed_tasks,omitempty"`
+	// CancelledTasks names the tasks that ended CANCELLED: the workflow
+	// then ends CANCELLED too.
+	CancelledTasks []string `json:"cancelled_tasks,omitempty"`
 	// FinalContext merges the outbound contexts of end tasks (tasks that
 	// transitioned nowhere); it becomes the output when `output` is absent.
 	FinalContext *value.Map `json:"final_context,omitempty"`

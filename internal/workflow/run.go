@@ -376,9 +376,23 @@ func (m *Machine) ApplyChildResult(ctx context.Context, ex *Execution, spec *dsl
 		return nil, fmt.Errorf("load parent task %s of execution %s: %w", child.TaskExecutionID, child.ID, err)
 	}
 	t := spec.TaskByName[task.Name]
-	if t == nil || task.State != StateRunning || task.Runtime.ChildID != child.ID || ex.State.IsCompleted() {
+	if t == nil || task.Runtime.ChildID != child.ID || (task.State != StateRunning && task.State != StatePaused) {
 		return s, nil
 	}
+	if ex.State.IsCompleted() {
+		// The parent ended first (a cancel reaches the parent, then its
+		// children): the task takes the child's end, as Mistral shows it,
+		// and nothing follows.
+		if child.State == StateCancelled {
+			task.State, task.StateInfo, task.Result = StateCancelled, child.StateInfo, child.Output
+			task.Processed = true
+			ex.Runtime.ActiveTasks--
+			s.touchTask(task)
+			s.touchExecution()
+		}
+		return s, nil
+	}
+	task.State = StateRunning // a paused child's task shows PAUSED until the child ends
 	info := ""
 	if child.State != StateSuccess {
 		info = child.StateInfo // Mistral passes the child's report up as it is
@@ -388,6 +402,52 @@ func (m *Machine) ApplyChildResult(ctx context.Context, ex *Execution, spec *dsl
 	}
 	if err := m.checkComplete(ctx, s); err != nil {
 		return nil, err
+	}
+	return s, nil
+}
+
+// ApplyChildState mirrors a sub-workflow's pause and resume on the
+// workflow task that runs it, as Mistral's action update does: the task
+// shows PAUSED while its child is paused and the parent pauses with it;
+// when the child runs again so does the task, and the parent resumes once
+// no other task of it is paused.
+func (m *Machine) ApplyChildState(ctx context.Context, ex *Execution, spec *dsl.Workflow, child *Execution, r Reader) (*Step, error) {
+	s := m.newStep(ex, spec, r)
+	task, err := r.Task(ctx, child.TaskExecutionID)
+	if err != nil {
+		return nil, fmt.Errorf("load parent task %s of execution %s: %w", child.TaskExecutionID, child.ID, err)
+	}
+	if task.Runtime.ChildID != child.ID || ex.State.IsCompleted() {
+		return s, nil
+	}
+	switch {
+	case child.State == StatePaused && task.State == StateRunning:
+		task.State = StatePaused
+		s.touchTask(task)
+		if ex.State == StateRunning {
+			ex.State = StatePaused
+			s.touchExecution()
+		}
+	case child.State == StateRunning && task.State == StatePaused:
+		task.State = StateRunning
+		s.touchTask(task)
+		if ex.State != StatePaused {
+			return s, nil
+		}
+		paused, err := r.ListTasks(ctx, ex.ID, StatePaused)
+		if err != nil {
+			return nil, fmt.Errorf("find paused tasks of execution %s: %w", ex.ID, err)
+		}
+		for _, p := range paused {
+			if p.ID != task.ID && p.State == StatePaused {
+				return s, nil
+			}
+		}
+		resumed, err := m.Resume(ctx, ex, spec, r)
+		if err != nil {
+			return nil, err
+		}
+		s.merge(resumed)
 	}
 	return s, nil
 }
