@@ -71,6 +71,22 @@ func (w *Workflow) InboundCount(name string) int {
 	return w.countInbound(name)
 }
 
+// InboundTasks names the tasks with a transition to the named task, in
+// the order the workflow lists them (Mistral's find_inbound_task_specs).
+// It walks every task: callers use it on rare paths only.
+func (w *Workflow) InboundTasks(name string) []string {
+	var out []string
+	for _, t := range w.Tasks {
+		for _, tr := range w.outboundTransitions(t) {
+			if tr.Target == name {
+				out = append(out, t.Name)
+				break
+			}
+		}
+	}
+	return out
+}
+
 func (w *Workflow) countInbound(name string) int {
 	n := 0
 	for _, t := range w.Tasks {

@@ -274,8 +274,21 @@ func (m *Machine) checkComplete(ctx context.Context, s *Step) error {
 			if t.State != StateWaiting {
 				continue
 			}
+			// With nothing left running, every inbound task that did not
+			// arrive ended without taking its transition here (or can no
+			// longer run): Mistral names those and the join gets no result.
+			var failedBy []any
+			for _, in := range s.spec.InboundTasks(t.Name) {
+				if !t.Runtime.hasArrived(in) {
+					failedBy = append(failedBy, in)
+				}
+			}
+			if failedBy == nil {
+				failedBy = []any{}
+			}
 			t.State = StateError
-			t.StateInfo = fmt.Sprintf("Join task %q can never run: only %d of its inbound transitions were taken and no task is left running", t.Name, t.Runtime.JoinArrived)
+			t.StateInfo = "Failed by tasks: " + value.PyStr(failedBy)
+			t.Result = []any{}
 			t.Processed = true
 			s.touchTask(t)
 			ex.Runtime.WaitingJoins--

@@ -352,7 +352,9 @@ func (m *Machine) ApplyTimer(ctx context.Context, ex *Execution, spec *dsl.Workf
 		if task.State == StateRunning {
 			task.Runtime.TimedOut = true
 			secs, _ := m.policySeconds(ctx, s.spec.EffectivePolicies(t).Timeout, dataView(ex, task.InContext, task), host{step: s, task: task})
-			err = m.finishRun(ctx, s, t, task, StateError, nil, fmt.Sprintf("Task timed out [timeout(s)=%s].", formatSeconds(secs)))
+			// The running action's result is never accepted: the task's
+			// result is the empty list of no accepted results, as in Mistral.
+			err = m.finishRun(ctx, s, t, task, StateError, []any{}, fmt.Sprintf("Task timed out [timeout(s)=%s].", formatSeconds(secs)))
 		}
 	default:
 		return nil, fmt.Errorf("unknown timer kind %q", timer.Kind)

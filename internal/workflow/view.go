@@ -154,15 +154,21 @@ func executionDict(ex *Execution) *value.Map {
 	)
 }
 
-// taskDict is what Mistral's task() returns.
+// taskDict is what Mistral's task() returns. A task with no accepted
+// result yet (still running) has an empty list, as Mistral computes it
+// from its accepted action executions.
 func taskDict(t *Task) *value.Map {
+	result := t.Result
+	if result == nil && !t.State.IsCompleted() {
+		result = []any{}
+	}
 	return value.MapOf(
 		"id", t.ID,
 		"name", t.Name,
 		"spec", nil,
 		"state", string(t.State),
 		"state_info", nullIfEmpty(t.StateInfo),
-		"result", t.Result,
+		"result", result,
 		"published", mapOrEmpty(t.Published),
 		"type", t.Type,
 		"workflow_execution_id", t.ExecutionID,
