@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -33,6 +34,7 @@ type benchFlags struct {
 	timing      string
 	verify      bool
 	json        bool
+	cpuProfile  string
 }
 
 func benchCommand() *cobra.Command {
@@ -99,6 +101,7 @@ differs from the generator's.`,
 	fl.StringVar(&f.timing, "timing", bench.TimingAuto, "source of the times: auto, store, api or client")
 	fl.BoolVar(&f.verify, "verify", true, "count the first execution's tasks through the API")
 	fl.BoolVar(&f.json, "json", false, "print the report as JSON")
+	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of this process to the file (an --embedded server's hot paths; go tool pprof)")
 	return cmd
 }
 
@@ -156,6 +159,13 @@ func runBench(ctx context.Context, f benchFlags, stdout io.Writer) (err error) {
 	if stderrIsTerminal() {
 		opt.Progress = bench.NewProgress(os.Stderr)
 	}
+	if f.cpuProfile != "" {
+		stopProfile, err := startCPUProfile(f.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer func() { err = errors.Join(err, stopProfile()) }()
+	}
 	rep, runErr := bench.Run(ctx, target, opt)
 	if rep != nil && len(rep.Results) > 0 {
 		write := bench.WriteTable
@@ -182,4 +192,24 @@ func runBench(ctx context.Context, f benchFlags, stdout io.Writer) (err error) {
 func stderrIsTerminal() bool {
 	fi, err := os.Stderr.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// startCPUProfile profiles this process until the returned stop is
+// called: with --embedded that is the server's engine, store and API.
+func startCPUProfile(path string) (stop func() error, err error) {
+	out, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(out); err != nil {
+		_ = out.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		if err := out.Close(); err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		return nil
+	}, nil
 }

@@ -123,31 +123,70 @@ func (q cachedDB) QueryRowContext(ctx context.Context, query string, args ...any
 	return q.c.db.QueryRowContext(ctx, query, args...)
 }
 
-// cachedTx is a querier in a transaction that uses the statements the
-// cache holds (database/sql reuses their preparation on the transaction's
-// connection) and notes the others as wanted.
+// cachedTx is a querier in a transaction. It binds the cache's prepared
+// statements to the transaction once each, and prepares on the
+// transaction the statements the cache lacks (noting them as wanted for
+// the next Begin): the first transactions after start-up are often the
+// biggest (a workflow of 10,000 tasks starts in one), and running their
+// thousands of inserts unprepared parsed each one again.
 type cachedTx struct {
-	tx *sql.Tx
-	c  *stmtCache
+	tx    *sql.Tx
+	c     *stmtCache
+	local *txStmts
+}
+
+// txStmts are the statements bound to one transaction; database/sql
+// closes them at commit or rollback.
+type txStmts struct {
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+func newCachedTx(tx *sql.Tx, c *stmtCache) cachedTx {
+	return cachedTx{tx: tx, c: c, local: &txStmts{m: map[string]*sql.Stmt{}}}
+}
+
+// stmt returns query's statement for this transaction, or nil when it
+// could not be prepared (running it unprepared then reports why).
+func (q cachedTx) stmt(ctx context.Context, query string) *sql.Stmt {
+	q.local.mu.Lock()
+	defer q.local.mu.Unlock()
+	if st := q.local.m[query]; st != nil {
+		return st
+	}
+	if len(q.local.m) >= maxCachedStatements {
+		return nil
+	}
+	var st *sql.Stmt
+	if shared := q.c.get(query); shared != nil {
+		st = q.tx.StmtContext(ctx, shared)
+	} else {
+		var err error
+		if st, err = q.tx.PrepareContext(ctx, query); err != nil {
+			return nil
+		}
+	}
+	q.local.m[query] = st
+	return st
 }
 
 func (q cachedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := q.c.get(query); st != nil {
-		return q.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	if st := q.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
 	}
 	return q.tx.ExecContext(ctx, query, args...)
 }
 
 func (q cachedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := q.c.get(query); st != nil {
-		return q.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	if st := q.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
 	}
 	return q.tx.QueryContext(ctx, query, args...)
 }
 
 func (q cachedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := q.c.get(query); st != nil {
-		return q.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	if st := q.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
 	}
 	return q.tx.QueryRowContext(ctx, query, args...)
 }
