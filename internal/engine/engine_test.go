@@ -130,6 +130,35 @@ func TestEngine(t *testing.T) {
 				}
 			})
 
+			t.Run("results over the budget of a wide workflow are read back in chunks, in order", func(t *testing.T) {
+				t.Parallel()
+				// 600 results overflow into one event: three prefetch
+				// chunks, the last one padded.
+				b := setup(t, open, engine.Options{InlineBudget: 7, RequestInlineBudget: 5})
+				b.define(parYAML(600, true))
+				b.define("version: '2.0'\nitems:\n  input:\n    - xs\n  output:\n    ys: <% $.ys %>\n  tasks:\n    each:\n" +
+					"      with-items: x in <% $.xs %>\n      action: std.echo output=<% $.x * 2 %>\n      publish:\n        ys: <% task().result %>\n")
+				par := b.start("par", nil)
+				xs := make([]any, 600)
+				want := make([]any, 600)
+				for i := range xs {
+					xs[i], want[i] = int64(i), int64(2*i)
+				}
+				items := b.start("items", value.MapOf("xs", xs))
+				b.drain()
+				ex := b.execution(par.ID)
+				require.Equal(t, workflow.StateSuccess, ex.State, ex.StateInfo)
+				tasks, err := b.store.TaskList(t.Context(), store.TaskListParams{ExecutionID: ex.ID})
+				require.NoError(t, err)
+				require.Len(t, tasks, 602)
+				for _, task := range tasks {
+					require.Equal(t, workflow.StateSuccess, task.State, task.Name)
+				}
+				ex = b.execution(items.ID)
+				require.Equal(t, workflow.StateSuccess, ex.State, ex.StateInfo)
+				require.True(t, value.Equal(value.MapOf("ys", want), ex.Output), "%v", ex.Output)
+			})
+
 			t.Run("an action run by the executor path reports through its lease", func(t *testing.T) {
 				t.Parallel()
 				b := setup(t, open, engine.Options{})

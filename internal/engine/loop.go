@@ -231,6 +231,9 @@ func (e *Engine) applyEvent(ctx context.Context, st *txState, run *inlineRunner,
 			return fmt.Errorf("decode payload: %w", err)
 		}
 		if len(p.ActionExecutionIDs) > 0 {
+			if err := st.prefetchActions(ctx, p.ActionExecutionIDs); err != nil {
+				return err
+			}
 			for _, actID := range p.ActionExecutionIDs {
 				act, err := st.action(ctx, actID)
 				if err != nil {

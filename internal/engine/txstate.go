@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/bora-workflow/bora/internal/dsl"
@@ -107,6 +108,75 @@ func (s *txState) action(ctx context.Context, id string) (*workflow.ActionExecut
 	}
 	s.actions[id] = a
 	return a, nil
+}
+
+// prefetchChunk is how many rows one prefetch query asks for. Every
+// query has exactly this many placeholders (the last chunk repeats an
+// id), so the stores prepare one statement for all of them.
+const prefetchChunk = 256
+
+// prefetchActions reads the action executions ids names that are not
+// cached, and their tasks, a chunk per query instead of a query per row:
+// the results an overloaded transaction left for the next one arrive as
+// one event listing thousands of ids. Rows it does not find are left to
+// action and Task, which report them.
+func (s *txState) prefetchActions(ctx context.Context, ids []string) error {
+	var missing []string
+	for _, id := range ids {
+		if _, ok := s.actions[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	var taskIDs []string
+	err := inChunks(missing, func(f store.Filter) error {
+		list, err := s.tx.ActionExecutionList(ctx, store.ActionExecutionListParams{ListParams: store.ListParams{Filters: []store.Filter{f}}})
+		if err != nil {
+			return fmt.Errorf("prefetch action executions: %w", err)
+		}
+		for _, a := range list {
+			if _, ok := s.actions[a.ID]; ok {
+				continue
+			}
+			s.actions[a.ID] = a
+			if _, ok := s.tasks[a.TaskExecutionID]; !ok && a.TaskExecutionID != "" {
+				taskIDs = append(taskIDs, a.TaskExecutionID)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	slices.Sort(taskIDs)
+	return inChunks(slices.Compact(taskIDs), func(f store.Filter) error {
+		list, err := s.tx.TaskList(ctx, store.TaskListParams{ListParams: store.ListParams{Filters: []store.Filter{f}}})
+		if err != nil {
+			return fmt.Errorf("prefetch tasks: %w", err)
+		}
+		for _, t := range list {
+			if _, ok := s.tasks[t.ID]; !ok {
+				s.tasks[t.ID] = t
+			}
+		}
+		return nil
+	})
+}
+
+// inChunks calls fn with an "id in (...)" filter per prefetchChunk ids,
+// each of exactly prefetchChunk values.
+func inChunks(ids []string, fn func(store.Filter) error) error {
+	for len(ids) > 0 {
+		n := min(len(ids), prefetchChunk)
+		values := make([]any, prefetchChunk)
+		for i := range values {
+			values[i] = ids[min(i, n-1)]
+		}
+		if err := fn(store.Filter{Column: "id", Op: store.FilterIn, Values: values}); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
 }
 
 // absorb takes a step's row changes into the cache.
