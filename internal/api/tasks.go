@@ -138,6 +138,9 @@ func renderTask(t *workflow.Task, withResult bool) (object, error) {
 	if err != nil {
 		return nil, fmt.Errorf("render published of task %s: %w", t.ID, err)
 	}
+	if t.Runtime.PublishedNull {
+		published = "null" // published only globally: Mistral leaves it null
+	}
 	taskType := t.Type
 	if taskType == "" {
 		taskType = workflow.TaskTypeAction

@@ -122,13 +122,14 @@ func failedTask(t *Task) FailedTask {
 // a publish that cannot be evaluated fails the task, as in Mistral.
 func (m *Machine) publishRun(ctx context.Context, s *Step, t *dsl.Task, task *Task) {
 	onSuccess, onError, onComplete := s.spec.EffectiveOnClauses(t)
-	published, err := m.publish(ctx, s, t, task, onSuccess, onError, onComplete)
+	published, hasBranch, err := m.publish(ctx, s, t, task, onSuccess, onError, onComplete)
 	if err != nil {
 		task.State = StateError
 		task.StateInfo = err.Error()
 		published = value.NewMap(0)
 	}
 	task.Published = published
+	task.Runtime.PublishedNull = !hasBranch
 }
 
 // keepResult evaluates the keep-result policy (default true).
@@ -140,27 +141,43 @@ func (m *Machine) keepResult(ctx context.Context, s *Step, t *dsl.Task, task *Ta
 }
 
 // publish evaluates publish (on SUCCESS) or publish-on-error (on ERROR),
-// together with the publish of the advanced on-* clauses; the specific
-// clause wins over on-complete.
-func (m *Machine) publish(ctx context.Context, s *Step, t *dsl.Task, task *Task, onSuccess, onError, onComplete *dsl.OnClause) (*value.Map, error) {
-	branch, global := value.NewMap(0), value.NewMap(0)
+// together with the publish of the advanced on-* clauses, merged as
+// Mistral's DirectWorkflowTaskSpec.get_publish merges them: the plain
+// publish and on-complete's publish are merged into the specific clause's
+// (on-success or on-error), and on a conflict they win — on-complete over
+// the plain publish, both over the specific clause. The second result is
+// false when there is a publish but no branch part (only global or
+// atomic): Mistral then leaves the task's published null. (Mistral also
+// drops parts whose counterpart in the clause it merges into is missing;
+// bora keeps them.)
+func (m *Machine) publish(ctx context.Context, s *Step, t *dsl.Task, task *Task, onSuccess, onError, onComplete *dsl.OnClause) (*value.Map, bool, error) {
+	var plain *value.Map
 	var specific *dsl.OnClause
 	switch task.State {
 	case StateSuccess:
-		branch.Update(t.Publish)
-		specific = onSuccess
+		plain, specific = t.Publish, onSuccess
 	case StateError:
-		branch.Update(t.PublishOnError)
-		specific = onError
+		plain, specific = t.PublishOnError, onError
 	default:
-		return value.NewMap(0), nil
+		return value.NewMap(0), true, nil
 	}
-	for _, c := range []*dsl.OnClause{onComplete, specific} {
-		if c != nil {
-			branch.Update(c.Publish)
-			global.Update(c.PublishGlobal)
+	var branch, global *value.Map
+	hasPublish := plain != nil
+	for _, c := range []*dsl.OnClause{specific, onComplete} {
+		if c == nil {
+			continue
 		}
+		if c.Publish != nil || c.PublishGlobal != nil || c.PublishAtomic != nil {
+			hasPublish = true
+		}
+		if c == onComplete {
+			branch = mergeSpec(branch, plain)
+			plain = nil
+		}
+		branch = mergeSpec(branch, c.Publish)
+		global = mergeSpec(global, c.PublishGlobal)
 	}
+	branch = mergeSpec(branch, plain)
 	view := dataView(s.Execution, task.InContext, task)
 	h := host{step: s, task: task}
 	if global.Len() > 0 {
@@ -168,19 +185,31 @@ func (m *Machine) publish(ctx context.Context, s *Step, t *dsl.Task, task *Task,
 		// branch through global() (and $.name where no branch shadows it).
 		g, err := m.eval.Evaluate(ctx, global, view, h)
 		if err != nil {
-			return nil, fmt.Errorf("Failed to evaluate the global publish of task %q: %v", task.Name, err)
+			return nil, true, fmt.Errorf("Failed to evaluate the global publish of task %q: %v", task.Name, err)
 		}
-		s.Execution.Context.Update(g.(*value.Map))
+		value.MergeDicts(s.Execution.Context, g.(*value.Map))
 		s.touchExecution()
 	}
-	if branch.Len() == 0 {
-		return value.NewMap(0), nil
+	if branch == nil {
+		return value.NewMap(0), !hasPublish, nil
 	}
 	v, err := m.eval.Evaluate(ctx, branch, view, h)
 	if err != nil {
-		return nil, fmt.Errorf("Failed to evaluate the publish of task %q: %v", task.Name, err)
+		return nil, true, fmt.Errorf("Failed to evaluate the publish of task %q: %v", task.Name, err)
 	}
-	return v.(*value.Map), nil
+	return v.(*value.Map), true, nil
+}
+
+// mergeSpec merges the publish spec over into base (over wins, nested
+// dicts merge), copying so the parsed spec is never changed.
+func mergeSpec(base, over *value.Map) *value.Map {
+	if over == nil {
+		return base
+	}
+	if base == nil {
+		base = value.NewMap(over.Len())
+	}
+	return value.MergeDicts(base, value.DeepCopy(over).(*value.Map))
 }
 
 func (m *Machine) chooseTransitions(ctx context.Context, s *Step, task *Task, outbound *value.Map, onSuccess, onError, onComplete *dsl.OnClause) ([]chosenTransition, error) {

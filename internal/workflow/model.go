@@ -199,6 +199,9 @@ type TaskRuntime struct {
 	TimedOut bool `json:"timed_out,omitempty"`
 	// ChildID is the sub-workflow execution a workflow task runs.
 	ChildID string `json:"child_id,omitempty"`
+	// PublishedNull marks a task that published only globally (or
+	// atomically): Mistral shows its published as null, not {}.
+	PublishedNull bool `json:"published_null,omitempty"`
 	// PausedBefore marks a task whose pause-before already paused the workflow.
 	PausedBefore bool `json:"paused_before,omitempty"`
 }

@@ -162,6 +162,10 @@ func taskDict(t *Task) *value.Map {
 	if result == nil && !t.State.IsCompleted() {
 		result = []any{}
 	}
+	var published any = mapOrEmpty(t.Published)
+	if t.Runtime.PublishedNull {
+		published = nil
+	}
 	return value.MapOf(
 		"id", t.ID,
 		"name", t.Name,
@@ -169,7 +173,7 @@ func taskDict(t *Task) *value.Map {
 		"state", string(t.State),
 		"state_info", nullIfEmpty(t.StateInfo),
 		"result", result,
-		"published", mapOrEmpty(t.Published),
+		"published", published,
 		"type", t.Type,
 		"workflow_execution_id", t.ExecutionID,
 		"created_at", timeString(t.CreatedAt),
