@@ -69,11 +69,24 @@ func problemTaskListAt(l []any) (string, int) {
 	if len(l) == 0 {
 		return "the list of transitions must not be empty", -1
 	}
+	// Task names (strings) are found again through a map, so a task
+	// fanning out to 10,000 others costs O(N), not O(N²); only the
+	// guarded forms (maps) are compared pairwise, among themselves.
+	firstName := map[string]int{}
+	var guarded []int
 	for i, item := range l {
-		for j := 0; j < i; j++ {
-			if value.Equal(l[j], item) {
+		if name, ok := item.(string); ok {
+			if j, seen := firstName[name]; seen {
 				return fmt.Sprintf("transition %d repeats transition %d", i+1, j+1), i
 			}
+			firstName[name] = i
+		} else {
+			for _, j := range guarded {
+				if value.Equal(l[j], item) {
+					return fmt.Sprintf("transition %d repeats transition %d", i+1, j+1), i
+				}
+			}
+			guarded = append(guarded, i)
 		}
 		var msg string
 		if m, ok := item.(*value.Map); ok {

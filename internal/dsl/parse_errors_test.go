@@ -75,6 +75,8 @@ func TestParseErrors(t *testing.T) {
 			{"5:3", `unknown attribute "base_input"`},
 		}},
 		{"advanced_unknown_key.yaml", "", []wantErr{{"6:9", `unknown attribute "nxt"; the advanced form allows only publish and next`}}},
+		{"repeated_transition.yaml", "", []wantErr{{"9:11", "transition 3 repeats transition 1"}}},
+		{"repeated_guarded_transition.yaml", "", []wantErr{{"9:11", "transition 3 repeats transition 1"}}},
 		{"fail_call_without_blank.yaml", "", []wantErr{{"6:11", `"fail(msg=\"x\")" is not a transition target`}}},
 		{"uuid_name.yaml", "", []wantErr{{"2:1", "cannot look like a UUID"}}},
 		{"block_anchor.yaml", "", []wantErr{{"7:9", "`&in` on line 6 is read as plain text"}}},

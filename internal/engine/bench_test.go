@@ -33,6 +33,16 @@ func parYAML(n int, join bool) string {
 	return sb.String()
 }
 
+// withItemsYAML is one task over n items, counted as n tasks (one action
+// each), as bora bench reports actions/s for with-items.
+func withItemsYAML(n int) string {
+	var sb strings.Builder
+	sb.WriteString("version: '2.0'\nitems:\n  tasks:\n    each:\n      with-items: i in <% range(0, ")
+	fmt.Fprintf(&sb, "%d", n)
+	sb.WriteString(") %>\n      action: std.echo output=<% $.i %>\n")
+	return sb.String()
+}
+
 // BenchmarkWorkflow runs whole workflows through the engine on SQLite
 // (and PostgreSQL when BORA_TEST_DATABASE_URL is set) and reports tasks/s.
 func BenchmarkWorkflow(b *testing.B) {
@@ -43,6 +53,10 @@ func BenchmarkWorkflow(b *testing.B) {
 		{"seq_1000", seqYAML(1000, "std.noop"), "seq", 1000},
 		{"par_1000", parYAML(1000, false), "par", 1001},
 		{"join_1000", parYAML(1000, true), "par", 1002},
+		{"with_items_1000", withItemsYAML(1000), "items", 1000},
+		// Ten times wider: time per task must stay flat (nothing O(N²)),
+		// though past the inline budgets results go through events.
+		{"par_10000", parYAML(10000, false), "par", 10001},
 	}
 	for drv, open := range map[string]func(testing.TB) store.Store{"sqlite": storetest.OpenSQLite, "postgres": storetest.OpenPostgres} {
 		for _, sh := range shapes {
