@@ -225,6 +225,9 @@ func (e *Engine) startChild(ctx context.Context, st *txState, run *inlineRunner,
 	child := workflow.NewExecution(c.ChildID, spec, def.ID, def.Namespace, input, c.Params)
 	child.WorkflowName = def.Name
 	child.TaskExecutionID = c.Task.ID
+	if c.Item {
+		child.Runtime.Item, child.Runtime.ItemIndex, child.Runtime.TaskAttempt = true, c.Index, c.Attempt
+	}
 	child.RootExecutionID = parent.RootID()
 	child.Spec = def.Definition
 	child.CreatedAt, child.UpdatedAt = e.now(), e.now()

@@ -100,6 +100,28 @@ func TestSubworkflows(t *testing.T) {
 				require.Equal(t, workflow.StateError, tasks[0].State)
 			})
 
+			t.Run("with-items over a sub-workflow: one child per item, results in item order, a failed item fails the task", func(t *testing.T) {
+				t.Parallel()
+				b := setup(t, open, engine.Options{})
+				b.define("version: '2.0'\nmany:\n  input:\n    - xs\n  output:\n    r: <% $.r %>\n  tasks:\n    call:\n      with-items: x in <% $.xs %>\n      concurrency: 2\n      workflow: one\n      input:\n        x: <% $.x %>\n      publish:\n        r: <% task().result.select($.sq) %>\none:\n  input:\n    - x\n  output:\n    sq: <% $.x * $.x %>\n  tasks:\n    check:\n      action: std.echo output=<% 6 / $.x %>\n")
+				ex := b.start("many", value.MapOf("xs", []any{int64(3), int64(1), int64(2)}))
+				b.drain()
+				got := b.execution(ex.ID)
+				require.Equal(t, workflow.StateSuccess, got.State, got.StateInfo)
+				require.True(t, value.Equal(value.MapOf("r", []any{int64(9), int64(1), int64(4)}), got.Output), "%v", got.Output)
+				children, err := b.store.ExecutionList(t.Context(), store.ExecutionListParams{RootExecutionID: ex.ID})
+				require.NoError(t, err)
+				require.Len(t, children, 3)
+
+				ex = b.start("many", value.MapOf("xs", []any{int64(1), int64(0)}))
+				b.drain()
+				got = b.execution(ex.ID)
+				require.Equal(t, workflow.StateError, got.State)
+				require.Contains(t, got.StateInfo, "Failure caused by error in tasks: call")
+				require.Contains(t, got.StateInfo, "-> One or more actions had failed.")
+				require.Contains(t, got.StateInfo, ", idx=1]: Failed to run task [error=", "the failed child is listed at its index")
+			})
+
 			t.Run("a failing child fails the parent task with the child's report", func(t *testing.T) {
 				t.Parallel()
 				b := setup(t, open, engine.Options{})

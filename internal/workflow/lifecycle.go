@@ -177,27 +177,21 @@ func (m *Machine) rerunFailedItems(ctx context.Context, s *Step, t *dsl.Task, ta
 	if err != nil {
 		return m.finishRun(ctx, s, t, task, StateError, nil, err.Error())
 	}
-	acts, err := s.reader.TaskActions(ctx, task.ID)
+	runs, err := m.itemRuns(ctx, s, t, task)
 	if err != nil {
-		return fmt.Errorf("read the items of task %s: %w", task.ID, err)
-	}
-	latest := map[int]*ActionExecution{}
-	for _, a := range acts {
-		if a.Attempt == task.Runtime.Attempt {
-			latest[a.Index] = a
-		}
+		return err
 	}
 	wi := task.Runtime.WithItems
 	task.State, task.StateInfo, task.Result = StateRunning, "", nil
-	for index, a := range latest {
-		if a.State == StateSuccess || index >= len(bindings) {
+	for _, r := range runs { // in item order, so the new runs are listed in that order
+		if r.state == StateSuccess || r.index >= len(bindings) {
 			continue
 		}
 		wi.Failed--
 		wi.Running++
 		itemCtx := task.InContext.Clone()
-		itemCtx.Update(bindings[index])
-		if err := m.startAction(ctx, s, t, task, dataView(s.Execution, itemCtx, task), h, index); err != nil {
+		itemCtx.Update(bindings[r.index])
+		if err := m.startItemRun(ctx, s, t, task, dataView(s.Execution, itemCtx, task), r.index); err != nil {
 			return err
 		}
 	}

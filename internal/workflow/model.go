@@ -106,6 +106,11 @@ type ExecutionRuntime struct {
 	// CancelledTasks names the tasks that ended CANCELLED: the workflow
 	// then ends CANCELLED too.
 	CancelledTasks []string `json:"cancelled_tasks,omitempty"`
+	// Item marks a sub-workflow that runs one item (ItemIndex) of its
+	// parent's with-items task, for the task's attempt TaskAttempt.
+	Item        bool `json:"item,omitempty"`
+	ItemIndex   int  `json:"item_index,omitempty"`
+	TaskAttempt int  `json:"task_attempt,omitempty"`
 	// FinalContext merges the outbound contexts of end tasks (tasks that
 	// transitioned nowhere); it becomes the output when `output` is absent.
 	FinalContext *value.Map `json:"final_context,omitempty"`

@@ -39,6 +39,11 @@ type StartWorkflow struct {
 	Namespace string
 	Input     *value.Map
 	Params    *value.Map
+	// Item is set for one item of a with-items task: the child records
+	// Index and Attempt so its result finds its place in the task.
+	Item    bool
+	Index   int
+	Attempt int
 }
 
 func (StartWorkflow) command() {}
@@ -104,9 +109,15 @@ func (m *Machine) runTask(ctx context.Context, s *Step, t *dsl.Task, task *Task)
 		return m.startItems(ctx, s, t, task, view, h)
 	}
 	if t.Workflow != "" {
-		return m.startSubworkflow(ctx, s, t, task, view, h)
+		return m.startSubworkflow(ctx, s, t, task, view, h, -1)
 	}
 	return m.startAction(ctx, s, t, task, view, h, 0)
+}
+
+// isItemOf reports whether child runs an item of the current attempt of
+// the with-items task.
+func isItemOf(task *Task, child *Execution) bool {
+	return task.Runtime.WithItems != nil && child.Runtime.Item && child.Runtime.TaskAttempt == task.Runtime.Attempt
 }
 
 // startAction evaluates the action's name, input and target against view
@@ -201,8 +212,8 @@ func (m *Machine) startFailure(ctx context.Context, s *Step, t *dsl.Task, task *
 }
 
 // startSubworkflow evaluates the sub-workflow's name and input and asks
-// the engine to start it.
-func (m *Machine) startSubworkflow(ctx context.Context, s *Step, t *dsl.Task, task *Task, view *value.Map, h host) error {
+// the engine to start it; index >= 0 starts that item of a with-items task.
+func (m *Machine) startSubworkflow(ctx context.Context, s *Step, t *dsl.Task, task *Task, view *value.Map, h host, index int) error {
 	name, err := m.evalString(ctx, t.Workflow, view, h)
 	if err != nil {
 		return m.startFailure(ctx, s, t, task, fmt.Sprintf("Failed to evaluate the workflow name of task %q: %v", t.Name, err))
@@ -216,10 +227,15 @@ func (m *Machine) startSubworkflow(ctx context.Context, s *Step, t *dsl.Task, ta
 		params.Set("env", env)
 	}
 	childID := m.newID()
-	task.Runtime.ChildID = childID
-	s.Commands = append(s.Commands, StartWorkflow{
+	cmd := StartWorkflow{
 		Task: task, ChildID: childID, Name: name, Namespace: s.Execution.WorkflowNamespace, Input: input, Params: params,
-	})
+	}
+	if index >= 0 {
+		cmd.Item, cmd.Index, cmd.Attempt = true, index, task.Runtime.Attempt
+	} else {
+		task.Runtime.ChildID = childID
+	}
+	s.Commands = append(s.Commands, cmd)
 	return nil
 }
 
@@ -378,7 +394,8 @@ func (m *Machine) ApplyChildResult(ctx context.Context, ex *Execution, spec *dsl
 		return nil, fmt.Errorf("load parent task %s of execution %s: %w", child.TaskExecutionID, child.ID, err)
 	}
 	t := spec.TaskByName[task.Name]
-	if t == nil || task.Runtime.ChildID != child.ID || (task.State != StateRunning && task.State != StatePaused) {
+	item := isItemOf(task, child)
+	if t == nil || (task.Runtime.ChildID != child.ID && !item) || (task.State != StateRunning && task.State != StatePaused) {
 		return s, nil
 	}
 	if ex.State.IsCompleted() {
@@ -395,6 +412,16 @@ func (m *Machine) ApplyChildResult(ctx context.Context, ex *Execution, spec *dsl
 		return s, nil
 	}
 	task.State = StateRunning // a paused child's task shows PAUSED until the child ends
+	if item {
+		task.Runtime.WithItems.Running--
+		if err := m.itemDone(ctx, s, t, task, child.State == StateSuccess); err != nil {
+			return nil, err
+		}
+		if err := m.checkComplete(ctx, s); err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
 	info := ""
 	if child.State != StateSuccess {
 		info = child.StateInfo // Mistral passes the child's report up as it is

@@ -13,9 +13,6 @@ import (
 // zips them into one binding per item and starts as many items as the
 // concurrency policy allows. An empty collection succeeds at once with [].
 func (m *Machine) startItems(ctx context.Context, s *Step, t *dsl.Task, task *Task, view *value.Map, h host) error {
-	if t.Workflow != "" {
-		return m.finishRun(ctx, s, t, task, StateError, nil, fmt.Sprintf("task %q: with-items over a sub-workflow is not supported yet", t.Name))
-	}
 	bindings, err := m.itemBindings(ctx, t, view, h)
 	if err != nil {
 		return m.startFailure(ctx, s, t, task, err.Error())
@@ -56,7 +53,17 @@ func (m *Machine) startItem(ctx context.Context, s *Step, t *dsl.Task, task *Tas
 	itemCtx := task.InContext.Clone()
 	itemCtx.Update(binding)
 	view := dataView(s.Execution, itemCtx, task)
-	return m.startAction(ctx, s, t, task, view, host{step: s, task: task}, index)
+	return m.startItemRun(ctx, s, t, task, view, index)
+}
+
+// startItemRun starts item index of a with-items task: its action, or
+// its sub-workflow execution.
+func (m *Machine) startItemRun(ctx context.Context, s *Step, t *dsl.Task, task *Task, view *value.Map, index int) error {
+	h := host{step: s, task: task}
+	if t.Workflow != "" {
+		return m.startSubworkflow(ctx, s, t, task, view, h, index)
+	}
+	return m.startAction(ctx, s, t, task, view, h, index)
 }
 
 // itemBindings evaluates `var in <collection>` clauses and zips them.
@@ -125,7 +132,7 @@ func (m *Machine) itemDone(ctx context.Context, s *Step, t *dsl.Task, task *Task
 	if wi.Succeeded+wi.Failed < wi.Count {
 		return nil
 	}
-	results, err := m.itemResults(ctx, s, task)
+	results, err := m.itemResults(ctx, s, t, task)
 	if err != nil {
 		return err
 	}
@@ -135,30 +142,59 @@ func (m *Machine) itemDone(ctx context.Context, s *Step, t *dsl.Task, task *Task
 	return m.finishRun(ctx, s, t, task, StateSuccess, results, "")
 }
 
-// itemResults reads the results of the current attempt's items, in item
-// order. It reads each item once, when the task completes: O(items) once,
-// not per item.
-func (m *Machine) itemResults(ctx context.Context, s *Step, task *Task) ([]any, error) {
-	acts, err := s.reader.TaskActions(ctx, task.ID)
-	if err != nil {
-		return nil, fmt.Errorf("read the items of task %s: %w", task.ID, err)
-	}
-	// The latest action of each item wins: a rerun without reset adds a
-	// new action for a failed item in the same attempt.
-	latest := map[int]*ActionExecution{}
-	for _, a := range acts {
-		if a.Attempt == task.Runtime.Attempt {
-			latest[a.Index] = a
+// itemRun is the latest run of one item: its action or sub-workflow.
+type itemRun struct {
+	index  int
+	state  State
+	result any
+}
+
+// itemRuns reads the latest run of each item of the current attempt, in
+// item order. It reads each item once, when the task completes or is
+// rerun: O(items) once, not per item.
+func (m *Machine) itemRuns(ctx context.Context, s *Step, t *dsl.Task, task *Task) ([]itemRun, error) {
+	// The latest run of each item wins: a rerun without reset adds a new
+	// one for a failed item in the same attempt.
+	latest := map[int]itemRun{}
+	if t.Workflow != "" {
+		children, err := s.reader.TaskChildren(ctx, task.ID)
+		if err != nil {
+			return nil, fmt.Errorf("read the items of task %s: %w", task.ID, err)
+		}
+		for _, c := range children {
+			if isItemOf(task, c) {
+				// Mistral's result of a sub-workflow item is its whole output.
+				latest[c.Runtime.ItemIndex] = itemRun{index: c.Runtime.ItemIndex, state: c.State, result: c.Output}
+			}
+		}
+	} else {
+		acts, err := s.reader.TaskActions(ctx, task.ID)
+		if err != nil {
+			return nil, fmt.Errorf("read the items of task %s: %w", task.ID, err)
+		}
+		for _, a := range acts {
+			if a.Attempt == task.Runtime.Attempt {
+				latest[a.Index] = itemRun{index: a.Index, state: a.State, result: a.Result}
+			}
 		}
 	}
-	current := make([]*ActionExecution, 0, len(latest))
-	for _, a := range latest {
-		current = append(current, a)
+	runs := make([]itemRun, 0, len(latest))
+	for _, r := range latest {
+		runs = append(runs, r)
 	}
-	sort.Slice(current, func(i, j int) bool { return current[i].Index < current[j].Index })
-	results := make([]any, len(current))
-	for i, a := range current {
-		results[i] = a.Result
+	sort.Slice(runs, func(i, j int) bool { return runs[i].index < runs[j].index })
+	return runs, nil
+}
+
+// itemResults is the task's result: each item's result in item order.
+func (m *Machine) itemResults(ctx context.Context, s *Step, t *dsl.Task, task *Task) ([]any, error) {
+	runs, err := m.itemRuns(ctx, s, t, task)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]any, len(runs))
+	for i, r := range runs {
+		results[i] = r.result
 	}
 	return results, nil
 }
