@@ -75,7 +75,7 @@ func (p *parser) parseDocument() *Document {
 	if kind == "" {
 		kind = detectKind(root)
 	}
-	p.checkVersion(root)
+	p.checkVersion(root, kind)
 	p.warnVersionForm(root, kind)
 	p.warnYAMLOddities(root)
 	switch kind {

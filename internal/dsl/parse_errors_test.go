@@ -37,7 +37,8 @@ func TestParseErrors(t *testing.T) {
 		{"empty.yaml", "", []wantErr{{"1:1", "the document is empty"}}},
 		{"top_level_list.yaml", "", []wantErr{{"1:1", "must be a mapping"}}},
 		{"missing_version.yaml", "", []wantErr{{"1:1", "has no version"}}},
-		{"wrong_version.yaml", "", []wantErr{{"1:10", `unsupported DSL version "1.0"`}}},
+		{"wrong_version.yaml", "", []wantErr{{"1:10", `unsupported DSL version "1.0"`}}}, // a workbook: a workflow list takes any version, as in Mistral
+		{"list_bad_version.yaml", "", []wantErr{{"1:10", `unsupported DSL version ""`}}},
 		{"unknown_task_attr.yaml", "", []wantErr{{"6:7", `task "a": unknown attribute "wait_before" (did you mean "wait-before"?); allowed: action, concurrency,`}}},
 		{"publish_list.yaml", "", []wantErr{{"7:9", "publish must be a mapping, not a list"}}},
 		{"action_and_workflow.yaml", "", []wantErr{{"4:5", "has both action and workflow"}}},

@@ -322,3 +322,12 @@ func TestExpressionNamesAndKindDetection(t *testing.T) {
 	_, err = Parse("a.yaml", []byte("version: '2.0'\nmy_action:\n  base: std.noop\n"), Options{Kind: KindWorkflows})
 	require.ErrorContains(t, err, `workflow "my_action" has no tasks`, "an explicit kind wins over the shape")
 }
+
+// Mistral 15 checks a workflow list's version only against its schema (a
+// non-empty string or a positive number) and runs the items as 2.0.
+func TestListTakesAnyVersion(t *testing.T) {
+	doc := parseFile(t, "valid/list_version_1.yaml", Options{})
+	require.Len(t, doc.Workflows, 1)
+	require.Equal(t, "2.0", doc.Version)
+	require.True(t, hasWarning(doc, warnVersion), "a version other than '2.0' is worth a warning")
+}

@@ -61,7 +61,13 @@ func (p *parser) warnYAMLOddities(n *yaml.Node) {
 // workbook it matters: Mistral then skips validating the workbook at all.
 func (p *parser) warnVersionForm(root *yaml.Node, kind string) {
 	n := lookup(root, "version")
-	if n == nil || !isVersion2(p.value(n)) || p.value(n) == "2.0" {
+	if n == nil || p.value(n) == "2.0" {
+		return
+	}
+	if !isVersion2(p.value(n)) {
+		if kind != KindWorkbook && isListVersion(p.value(n)) {
+			p.warnf(n, "%s %s: Mistral accepts any version on a workflow or action list and runs it as '2.0'; write '2.0' (quoted)", warnVersion, n.Value)
+		}
 		return
 	}
 	if kind == KindWorkbook {
