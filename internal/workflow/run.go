@@ -62,7 +62,7 @@ func (m *Machine) beginTask(ctx context.Context, s *Step, t *dsl.Task, task *Tas
 		if pause {
 			task.Runtime.PausedBefore = true
 			task.State = StateIdle
-			task.StateInfo = "Paused by 'pause-before' policy"
+			task.StateInfo = "Set by 'pause-before' policy"
 			ex := s.Execution
 			if ex.State == StateRunning {
 				ex.State = StatePaused
