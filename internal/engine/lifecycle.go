@@ -26,6 +26,7 @@ type ExecutionUpdate struct {
 // Pausing, resuming and cancelling reach the sub-workflows still running.
 func (e *Engine) UpdateExecution(ctx context.Context, u ExecutionUpdate) (*workflow.Execution, error) {
 	var out *workflow.Execution
+	var set workflow.State // the state the change itself left, before any action ran
 	err := store.InTx(ctx, e.store, func(ctx context.Context, tx store.Tx) error {
 		ex, err := tx.ExecutionGet(ctx, u.ID)
 		if err != nil {
@@ -77,6 +78,15 @@ func (e *Engine) UpdateExecution(ctx context.Context, u ExecutionUpdate) (*workf
 					}
 					return err
 				}
+				if target == ex {
+					// Mistral hands a child's end to its parent after the
+					// request: with children in play the answer is what the
+					// request set, whatever they finished here.
+					set = u.State
+					if len(targets) == 1 {
+						set = ex.State
+					}
+				}
 				if err := e.absorb(ctx, st, run, step); err != nil {
 					return err
 				}
@@ -90,9 +100,11 @@ func (e *Engine) UpdateExecution(ctx context.Context, u ExecutionUpdate) (*workf
 	}
 	signal(e.wakeEvents)
 	signal(e.wakeWork)
-	if u.State == workflow.StateRunning || u.State == workflow.StatePaused {
-		// The answer states what the request set, as Mistral's does; the
-		// work a resume sets off may finish before the client looks again.
+	if (u.State == workflow.StateRunning || u.State == workflow.StatePaused) && set == u.State {
+		// The answer states what the request set, as Mistral's does: its
+		// actions run on executors after the request, so the work a resume
+		// sets off (which bora may run inline) is not done yet. A resume
+		// that completes the workflow by itself answers that end.
 		answer := *out
 		answer.State, answer.StateInfo = u.State, u.StateInfo
 		if u.State == workflow.StateRunning {
