@@ -87,11 +87,11 @@ func (e *fakeEngine) StartStandaloneAction(ctx context.Context, req engine.Stand
 	}
 	a := &workflow.ActionExecution{
 		ID: id.New(), Name: req.Name, Description: req.Description, ProjectID: workflow.DefaultProjectID,
-		State: workflow.StateRunning, Input: input, Target: req.Target, Attempt: 1, Accepted: true,
+		State: workflow.StateRunning, Input: input, Target: req.Target, Attempt: 1,
 		CreatedAt: storetest.T0, UpdatedAt: storetest.T0,
 	}
 	if req.Name == "std.echo" {
-		a.State, a.Result = workflow.StateSuccess, mapGet(input, "output")
+		a.State, a.Result, a.Accepted = workflow.StateSuccess, mapGet(input, "output"), true
 	}
 	if err := e.store.ActionExecutionInsert(ctx, a); err != nil {
 		return nil, err

@@ -89,10 +89,12 @@ func TestStandaloneActions(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, workflow.StateSuccess, act.State, "an instant action completes inline")
 			require.Equal(t, "hi", act.Result)
+			require.True(t, act.Accepted, "accepted once its result is recorded, as in Mistral")
 
 			act, err = b.eng.StartStandaloneAction(t.Context(), engine.StandaloneAction{Name: "std.echo", Input: value.MapOf("output", "later", "delay", int64(1))})
 			require.NoError(t, err)
 			require.Equal(t, workflow.StateRunning, act.State)
+			require.False(t, act.Accepted, "not accepted while running, as in Mistral")
 			items, err := b.store.WorkItemClaimMany(t.Context(), store.WorkItemClaimParams{Owner: "x", Now: time.Now().UTC(), Lease: time.Minute, Limit: 5})
 			require.NoError(t, err)
 			require.Len(t, items, 1)
@@ -101,6 +103,7 @@ func TestStandaloneActions(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, workflow.StateSuccess, got.State)
 			require.Equal(t, "later", got.Result)
+			require.True(t, got.Accepted)
 
 			_, err = b.eng.StartStandaloneAction(t.Context(), engine.StandaloneAction{Name: "std.nope"})
 			require.ErrorIs(t, err, store.ErrNotFound)

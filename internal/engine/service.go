@@ -200,6 +200,11 @@ func (e *Engine) recordResult(ctx context.Context, q store.Queries, act *workflo
 	act.Result = c.Result
 	act.StateInfo = c.StateInfo
 	act.UpdatedAt = now
+	if act.TaskExecutionID == "" {
+		// A standalone action is accepted when its result is recorded
+		// (Mistral's accepted); a task's action when its task takes it.
+		act.Accepted = true
+	}
 	if err := q.ActionExecutionUpdate(ctx, act); err != nil {
 		if errors.Is(err, store.ErrStale) {
 			return fmt.Errorf("%w: action execution %s changed while completing it", ErrWrongState, act.ID)

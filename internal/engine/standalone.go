@@ -36,7 +36,7 @@ func (e *Engine) StartStandaloneAction(ctx context.Context, req StandaloneAction
 	act := &workflow.ActionExecution{
 		ID: id.New(), Name: req.Name, Description: req.Description, ProjectID: workflow.DefaultProjectID,
 		State: workflow.StateRunning, Input: input, Target: req.Target, Attempt: 1,
-		Accepted: true, CreatedAt: now, UpdatedAt: now,
+		CreatedAt: now, UpdatedAt: now,
 	}
 	var item *store.WorkItem
 	if req.Target == "" && e.actions.CanInline(req.Name, input) {
@@ -45,7 +45,9 @@ func (e *Engine) StartStandaloneAction(ctx context.Context, req StandaloneAction
 			act.Async = true
 		} else {
 			c := completionOf(act.ID, act.Attempt, out)
-			act.State, act.Result = c.State, c.Result
+			// Accepted once its result is recorded, as in Mistral: a
+			// running standalone action shows accepted false.
+			act.State, act.Result, act.Accepted = c.State, c.Result, true
 		}
 	} else {
 		item = &store.WorkItem{
