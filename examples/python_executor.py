@@ -33,6 +33,20 @@ def run(item):
     except Exception as e:
         return "ERROR", "%s: %s" % (type(e).__name__, e)
 
+def lease_holds(a, token, item, lease, sent):
+    """Start only while 2/3 of the lease surely remain; a late answer (a partition
+    held it) is confirmed by a heartbeat first: bora may have failed it as lost."""
+    if time.monotonic() + item["lease_seconds"] * 2 / 3 <= sent + item.get("lease_valid_for", 0):
+        return True
+    beat = time.monotonic()
+    _, res = call(a.api, token, "heartbeat", {"executor": a.name, "lease": item["lease_seconds"], "leases": [lease]})
+    if item["id"] in res.get("lost", []):
+        return False
+    if time.monotonic() - beat > item["lease_seconds"] / 3:  # renewed, but too long ago: hand it back
+        call(a.api, token, "release", {"executor": a.name, "leases": [lease]})
+        return False
+    return True
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--api", default="http://127.0.0.1:8989")
@@ -44,11 +58,15 @@ def main():
     print("python executor ready", flush=True)
     while not stopping:
         claim = {"executor": a.name, "target": a.target, "max": 1, "wait": 2, "lease": 30, "claim_id": str(uuid.uuid4())}
+        sent = time.monotonic()  # leases are measured from here, on our own clock
         _, res = call(a.api, token, "claim", claim)
         for item in res.get("items", []):
             lease = {"id": item["id"], "lease_token": item["lease_token"]}
             if stopping:  # graceful stop: hand it back unrun
                 call(a.api, token, "release", {"executor": a.name, "leases": [lease]})
+                continue
+            if not lease_holds(a, token, item, lease, sent):
+                print("skipped", item["id"], "its lease ended before it could start", flush=True)
                 continue
             state, result = run(item)  # quick: well within the lease, so no heartbeat
             body = dict(lease, attempt=item["attempt"], state=state, result=result)

@@ -9,21 +9,29 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/bora-workflow/bora/internal/store/postgres"
 )
 
 // TestFrozenEngine SIGSTOPs an engine while it has a transaction open
-// (a frozen VM, a long GC pause: unlike a crash, its connections stay
-// up, so PostgreSQL does not abort the transaction) and keeps it frozen
-// past T_recover while workflows run. The other engine must finish every
-// execution the frozen one does not hold; the report shows how many it
-// held up. After SIGCONT everything finishes, nothing runs twice (P2, P4).
+// that holds row locks (a frozen VM, a long GC pause: unlike a crash, its
+// connections stay up, so PostgreSQL does not notice by itself) and keeps
+// it frozen past its recovery bound while workflows run. bora's
+// connections carry idle_in_transaction_session_timeout, so PostgreSQL
+// ends the frozen transaction and frees its locks: the other engine must
+// finish every execution before the bound. After SIGCONT the frozen
+// engine's transaction fails and is retried; everything finishes and
+// nothing runs twice (P2, P4).
 func TestFrozenEngine(t *testing.T) {
 	e := setup(t)
 	e.start(2, 1)
-	freeze := e.set.bound() + time.Second
-	r := &Report{Scenario: "frozen-engine", Bound: e.set.bound(), Config: fmt.Sprintf(
-		"%d workflows over %s, 2 engines, 1 executor; one engine SIGSTOPped inside a transaction for %s",
-		e.set.workflows, e.set.window, freeze)}
+	// T_recover, or the idle-in-transaction timeout plus a poll when the
+	// harness's SQL-expired leases make T_recover shorter than it.
+	bound := max(e.set.bound(), postgres.IdleInTransactionTimeout+pollEvery+measureSlack)
+	freeze := bound + time.Second
+	r := &Report{Scenario: "frozen-engine", Bound: bound, Config: fmt.Sprintf(
+		"%d workflows over %s, 2 engines, 1 executor; one engine SIGSTOPped inside a transaction for %s (idle_in_transaction_session_timeout %s)",
+		e.set.workflows, e.set.window, freeze, postgres.IdleInTransactionTimeout)}
 	began := time.Now()
 	load := &Load{API: e.api, Sink: e.sink, Sleep: e.set.sinkSleep}
 	var loading sync.WaitGroup
@@ -34,6 +42,19 @@ func TestFrozenEngine(t *testing.T) {
 	frozen := e.freezeInTransaction(e.cl.Find("engine")[0])
 	frozenAt := time.Now()
 	r.Faults++
+	// Recovery is PostgreSQL ending the frozen transaction: its locks
+	// are free from then on.
+	freed := make(chan time.Duration, 1)
+	go func() {
+		for e.ctx.Err() == nil && time.Since(frozenAt) < 2*freeze {
+			if open, err := e.in.InTransaction(e.ctx, frozen.Name, false); err == nil && !open {
+				freed <- time.Since(frozenAt)
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		freed <- 2 * freeze
+	}()
 	loading.Wait()
 	time.Sleep(time.Until(frozenAt.Add(freeze)))
 	// While the engine is still frozen: what could the other one not finish?
@@ -47,6 +68,9 @@ func TestFrozenEngine(t *testing.T) {
 	}
 	r.Add("unfinished while the engine was frozen", "%d (after %s)", blocked, freeze)
 	require.NoError(t, frozen.Resume())
+	held := <-freed
+	r.Add("frozen transaction ended by PostgreSQL after", "%s", held.Round(time.Millisecond))
+	r.Recovered(held)
 	require.NoError(t, r.Settle(e.ctx, e.in, load.Starts(), 2*r.Bound+30*time.Second))
 	r.Duration = time.Since(began)
 	e.finish(r)

@@ -128,6 +128,7 @@ func TestRemoteExecutorStaleClaim(t *testing.T) {
 	e.finish(r)
 	if r.LostExecutor == 1 && ranBefore == 0 {
 		assert.Zero(t, ranAfter, "the returning executor ran a non-safe action whose lease had expired and which bora had already failed with %q", ExecutorLost)
+		assert.Equal(t, 1, r.LateClaims, "the returning executor says it did not start the item whose lease ended in transit")
 	} else {
 		t.Logf("the pending claim did not take the item (executor lost %d, runs before the heal %d): nothing to check", r.LostExecutor, ranBefore)
 	}

@@ -17,6 +17,14 @@ var staleLogLines = []string{
 	"lease lost while reporting; dropping the result",
 }
 
+// Log lines of an executor that received a work item whose lease had
+// ended, or could not be shown to hold, before the item could start: it
+// dropped or handed back the item unrun (the executor's start fence).
+var fencedLogLines = []string{
+	"work item arrived after its lease ended; not running it",
+	"could not confirm the leases of late-arriving work items; not running them",
+}
+
 // ExecutorLost is the state_info of a non-safe action whose executor was
 // lost (engine.ExecutorLost; repeated here so the harness reads bora from
 // the outside only).
@@ -43,6 +51,7 @@ type Report struct {
 	DupSafe       int // second runs of safe-rerun actions (allowed)
 	DupUnsafe     int // second runs of other actions (must be 0)
 	StaleRejected int // late results refused (from the processes' logs)
+	LateClaims    int // items whose lease ended in transit, not started (from the logs)
 	Faults        int // faults injected
 	Deadlocks     int // "deadlock detected" in the processes' logs (issue 5, item 6)
 
@@ -147,6 +156,9 @@ func (r *Report) Count(sink *Sink, c *Cluster) {
 	for _, line := range staleLogLines {
 		r.StaleRejected += c.CountLog(line)
 	}
+	for _, line := range fencedLogLines {
+		r.LateClaims += c.CountLog(line)
+	}
 	r.Deadlocks = c.CountLog("deadlock detected")
 }
 
@@ -203,6 +215,7 @@ func (r *Report) String() string {
 		{"action runs (sink)", fmt.Sprint(r.Runs)},
 		{"duplicate runs safe / non-safe", fmt.Sprintf("%d / %d", r.DupSafe, r.DupUnsafe)},
 		{"stale results rejected", fmt.Sprint(r.StaleRejected)},
+		{"late claims not started", fmt.Sprint(r.LateClaims)},
 		{"faults injected", fmt.Sprint(r.Faults)},
 		{"deadlocks", fmt.Sprint(r.Deadlocks)},
 		{"max recovery / bound", fmt.Sprintf("%s / %s", r.MaxRecovery.Round(time.Millisecond), r.Bound)},

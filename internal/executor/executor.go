@@ -5,11 +5,15 @@
 //
 // # Failure handling
 //
-// A result is reported only while the lease holds: if the executor stalls
-// past its lease and the rescuer dealt with the item, the report is
-// refused (ErrLeaseLost) and the result dropped, never applied twice. A
-// report the source could not answer (ErrUnavailable: the database or the
-// network is away) is repeated with the same key until it is answered.
+// An action starts only while its lease surely holds, measured on the
+// executor's own clock from before it asked for the item; an item whose
+// claim answer came late is confirmed with a heartbeat first, and dropped
+// unrun if its lease is gone (see startable). A result is reported only
+// while the lease holds: if the executor stalls past its lease and the
+// rescuer dealt with the item, the report is refused (ErrLeaseLost) and
+// the result dropped, never applied twice. A report the source could not
+// answer (ErrUnavailable: the database or the network is away) is
+// repeated with the same key until it is answered.
 //
 // On Stop the executor claims nothing more (a claim in flight may return,
 // and what it brings is handed back unrun), finishes the actions it holds
@@ -140,6 +144,7 @@ func (x *Executor) Run(ctx context.Context) error {
 			x.handBack(items, "the executor is stopping")
 			break
 		}
+		items = x.startable(runCtx, items)
 		for _, it := range items {
 			slots <- struct{}{}
 			h := x.hold(it)
@@ -168,6 +173,91 @@ func (x *Executor) Run(ctx context.Context) error {
 	stopHeartbeats()
 	<-hbDone
 	return nil
+}
+
+// startable fences claimed items by their lease before anything runs. An
+// answer can arrive long after it was given (a network partition, a
+// frozen process): by then the lease may have expired and the rescuer may
+// have failed the action as lost, or handed it to another executor. So an
+// item starts only while at least two thirds of its lease surely remain
+// by its Deadline — the heartbeat loop, every third of a lease, then
+// renews it in time. The others are confirmed with one heartbeat first:
+// one the source says is gone is dropped unrun; one it renews starts if
+// the answer came back in time; any other is handed back unrun. This is
+// what keeps a non-safe action from starting after bora declared it lost.
+func (x *Executor) startable(ctx context.Context, items []*Item) []*Item {
+	var ok, doubtful []*Item
+	now := time.Now()
+	for _, it := range items {
+		if x.leaseLeft(it, now) {
+			ok = append(ok, it)
+		} else {
+			doubtful = append(doubtful, it)
+		}
+	}
+	if len(doubtful) == 0 {
+		return ok
+	}
+	var (
+		lost []string
+		err  error
+		sent time.Time
+	)
+	backoff := 100 * time.Millisecond
+	for attempt := 0; attempt < 3; attempt++ {
+		sent = time.Now()
+		if lost, err = x.src.Heartbeat(ctx, x.opts.Name, x.opts.Lease, doubtful); err == nil || !errors.Is(err, ErrUnavailable) {
+			break
+		}
+		if !sleepCtx(ctx, backoff) {
+			break
+		}
+		backoff *= 2
+	}
+	if err != nil {
+		x.log.Warn("executor: could not confirm the leases of late-arriving work items; not running them",
+			"count", len(doubtful), "err", err)
+		x.handBack(doubtful, "their leases could not be confirmed")
+		return ok
+	}
+	gone := make(map[string]bool, len(lost))
+	for _, id := range lost {
+		gone[id] = true
+	}
+	var back []*Item
+	now = time.Now()
+	for _, it := range doubtful {
+		switch {
+		case gone[it.ID]:
+			x.log.Warn("executor: work item arrived after its lease ended; not running it",
+				"work_item", it.ID, "action", it.Invocation.Action)
+			continue
+		case it.Deadline.IsZero() || it.Deadline.Before(sent.Add(x.leaseLength(it))):
+			it.Deadline = sent.Add(x.leaseLength(it))
+		}
+		if x.leaseLeft(it, now) {
+			ok = append(ok, it)
+		} else {
+			back = append(back, it)
+		}
+	}
+	if len(back) > 0 {
+		x.handBack(back, "their lease confirmation came back too late")
+	}
+	return ok
+}
+
+// leaseLeft reports whether enough of it's lease surely remains at now to
+// start its action: two thirds, what a heartbeat leaves in the steady state.
+func (x *Executor) leaseLeft(it *Item, now time.Time) bool {
+	return !it.Deadline.IsZero() && it.Deadline.Sub(now) >= x.leaseLength(it)*2/3
+}
+
+func (x *Executor) leaseLength(it *Item) time.Duration {
+	if it.Lease > 0 {
+		return it.Lease
+	}
+	return x.opts.Lease
 }
 
 func (x *Executor) hold(it *Item) *heldItem {

@@ -49,6 +49,9 @@ func (s *HTTPSource) Claim(ctx context.Context, r ClaimRequest) ([]*Item, error)
 	}
 	var res wire.ClaimResponse
 	var err error
+	// Leases are measured from the first send: a repeat with the same
+	// claim id may get the answer to this one, leased back then.
+	sent := time.Now()
 	backoff := 200 * time.Millisecond
 	for attempt := 0; attempt < 3; attempt++ {
 		if err = s.post(ctx, wire.PathClaim, r.Wait, req, &res); !errors.Is(err, ErrUnavailable) {
@@ -69,10 +72,18 @@ func (s *HTTPSource) Claim(ctx context.Context, r ClaimRequest) ([]*Item, error)
 			Invocation: action.Invocation{
 				Action: w.Action, Input: w.Input, Attempt: w.Attempt, Execution: w.Execution, SafeRerun: w.SafeRerun,
 			},
+			Lease: seconds(w.LeaseSeconds),
+		}
+		if w.LeaseValidFor > 0 {
+			// A server that does not say leaves Deadline zero: the loop
+			// then confirms the lease before it starts the action.
+			items[i].Deadline = sent.Add(seconds(w.LeaseValidFor))
 		}
 	}
 	return items, nil
 }
+
+func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
 // Heartbeat extends every held lease in one call.
 func (s *HTTPSource) Heartbeat(ctx context.Context, owner string, lease time.Duration, held []*Item) ([]string, error) {

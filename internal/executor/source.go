@@ -60,6 +60,13 @@ type Item struct {
 	// report carries it.
 	Attempt    int
 	Invocation action.Invocation
+	// Deadline is a time on this process's clock before which the lease
+	// surely holds: the source measures it from before it asked for the
+	// item, so time spent in transit or frozen only makes it earlier than
+	// the real expiry, never later. Zero when the source cannot tell.
+	Deadline time.Time
+	// Lease is the lease length granted; zero means the one asked for.
+	Lease time.Duration
 	// Invalid, when set, says the item could not be decoded: it is
 	// reported as failed without running.
 	Invalid error

@@ -27,6 +27,7 @@ type fakeSource struct {
 	reports   map[string][]action.Outcome
 	released  []string
 	beats     atomic.Int32
+	beatErr   error // when set, every heartbeat fails with it
 }
 
 func newFakeSource(items ...*executor.Item) *fakeSource {
@@ -57,6 +58,9 @@ func (f *fakeSource) Heartbeat(_ context.Context, _ string, _ time.Duration, hel
 	f.beats.Add(1)
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.beatErr != nil {
+		return nil, f.beatErr
+	}
 	var lost []string
 	for _, it := range held {
 		if f.lost[it.ID] {
@@ -96,10 +100,11 @@ func (f *fakeSource) snapshot() (map[string][]action.Outcome, []string) {
 	return reports, append([]string(nil), f.released...)
 }
 
+// item is a work item whose lease has just been granted.
 func item(id, name string, safe bool) *executor.Item {
 	return &executor.Item{ID: id, LeaseToken: "tok-" + id, Attempt: 1, Invocation: action.Invocation{
 		Action: name, Input: value.NewMap(0), Attempt: 1, SafeRerun: safe,
-	}}
+	}, Deadline: time.Now().Add(time.Hour), Lease: time.Hour}
 }
 
 // waiter is an action that returns when released or when its context ends.
@@ -188,4 +193,65 @@ func TestDrainTimeoutCancelsAndHandsBackOnlySafeRerun(t *testing.T) {
 	reports, released := src.snapshot()
 	require.Empty(t, reports)
 	require.Equal(t, []string{"safe"}, released)
+}
+
+// A claim answer that arrives when its lease is over, or nearly (a
+// partition held it, the process was frozen), must not start the action:
+// bora may already have failed it as lost or handed it to another
+// executor. The lease is confirmed with a heartbeat first.
+func TestLateClaimAnswersAreConfirmedBeforeRunning(t *testing.T) {
+	t.Parallel()
+	expired := func(it *executor.Item) *executor.Item {
+		it.Deadline, it.Lease = time.Now().Add(-time.Minute), time.Minute
+		return it
+	}
+	unknown := func(it *executor.Item) *executor.Item {
+		it.Deadline, it.Lease = time.Time{}, 0
+		return it
+	}
+	cases := []struct {
+		name     string
+		item     *executor.Item
+		lost     bool  // the heartbeat finds the lease gone (rescued)
+		beatErr  error // the heartbeat cannot be answered
+		ran      bool
+		released bool
+	}{
+		{name: "fresh lease runs without a confirmation", item: item("a", "std.noop", false), ran: true},
+		{name: "expired and rescued is dropped", item: expired(item("a", "std.noop", false)), lost: true},
+		{name: "expired but still held is renewed and runs", item: expired(item("a", "std.noop", false)), ran: true},
+		{name: "no deadline from the source is confirmed first", item: unknown(item("a", "std.noop", false)), ran: true},
+		{name: "no deadline and rescued is dropped", item: unknown(item("a", "std.noop", false)), lost: true},
+		{name: "unconfirmable is handed back unrun", item: expired(item("a", "std.noop", false)),
+			beatErr: fmt.Errorf("%w: network away", executor.ErrUnavailable), released: true},
+		{name: "a safe-rerun action is fenced alike", item: expired(item("a", "std.noop", true)), lost: true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			src := newFakeSource(tc.item)
+			src.lost["a"] = tc.lost
+			src.beatErr = tc.beatErr
+			x := executor.NewWithSource(src, action.NewStandard(action.StdOptions{}),
+				executor.Options{PollInterval: 5 * time.Millisecond, Lease: time.Minute})
+			ctx, stop := context.WithCancel(t.Context())
+			done := make(chan error, 1)
+			go func() { done <- x.Run(ctx) }()
+			// Wait until the item was run and reported, handed back, or
+			// found gone by its confirming heartbeat; the first heartbeat
+			// of the loop itself comes only after a third of the lease.
+			require.Eventually(t, func() bool {
+				r, released := src.snapshot()
+				return len(r["a"]) > 0 || len(released) > 0 || (tc.lost && src.beats.Load() > 0)
+			}, 5*time.Second, time.Millisecond)
+			stop()
+			require.NoError(t, <-done)
+			reports, released := src.snapshot()
+			require.Equal(t, tc.ran, len(reports["a"]) == 1, "ran and reported")
+			require.Equal(t, tc.released, len(released) == 1, "handed back")
+			if !tc.ran && !tc.released {
+				require.Empty(t, reports, "nothing ran")
+			}
+		})
+	}
 }

@@ -41,6 +41,10 @@ func (s *StoreSource) now() time.Time {
 // Claim leases what is available now; when nothing is, it waits for a
 // wake-up hint or r.Wait and returns empty, so the loop polls again.
 func (s *StoreSource) Claim(ctx context.Context, r ClaimRequest) ([]*Item, error) {
+	// The lease runs from the claim's Now; the deadline from a moment
+	// before it on the monotonic clock, so a process frozen between the
+	// claim and the run finds its lease over on waking.
+	asked := time.Now()
 	rows, err := s.Store.WorkItemClaimMany(ctx, store.WorkItemClaimParams{
 		Owner: r.Owner, Target: r.Target, Now: s.now(), Lease: r.Lease, Limit: r.Max,
 	})
@@ -51,6 +55,7 @@ func (s *StoreSource) Claim(ctx context.Context, r ClaimRequest) ([]*Item, error
 		items := make([]*Item, len(rows))
 		for i, row := range rows {
 			items[i] = ItemOf(row)
+			items[i].Deadline, items[i].Lease = asked.Add(r.Lease), r.Lease
 		}
 		return items, nil
 	}

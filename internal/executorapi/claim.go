@@ -24,6 +24,10 @@ func (s *Server) claim(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, wire.CodeBadRequest, "executor (the executor's name) is required")
 		return
 	}
+	// The leases handed out are measured from here (lease_valid_for), the
+	// earliest moment the executor can know of: it adds them to the time
+	// it sent the request.
+	received := s.opts.Now()
 	s.touch(r.Context(), req.Executor)
 	cacheKey := ""
 	if req.ClaimID != "" {
@@ -53,7 +57,7 @@ func (s *Server) claim(w http.ResponseWriter, r *http.Request) {
 		if len(items) > 0 || !time.Now().Before(deadline) {
 			wireItems := make([]wire.Item, 0, len(items))
 			for _, it := range items {
-				if wi, ok := s.wireItem(r.Context(), it, lease); ok {
+				if wi, ok := s.wireItem(r.Context(), it, lease, received); ok {
 					wireItems = append(wireItems, wi)
 				}
 			}
@@ -97,10 +101,11 @@ func (s *Server) claimNow(r *http.Request, req wire.ClaimRequest, limit int, lea
 	})
 }
 
-// wireItem turns a leased row into the protocol's item. A payload that
-// cannot be decoded is failed here and now, under its lease, rather than
-// sent to an executor that could not run it either.
-func (s *Server) wireItem(ctx context.Context, it *store.WorkItem, lease time.Duration) (wire.Item, bool) {
+// wireItem turns a leased row into the protocol's item; received is when
+// the claim request arrived. A payload that cannot be decoded is failed
+// here and now, under its lease, rather than sent to an executor that
+// could not run it either.
+func (s *Server) wireItem(ctx context.Context, it *store.WorkItem, lease time.Duration, received time.Time) (wire.Item, bool) {
 	var inv action.Invocation
 	if err := json.Unmarshal(it.Payload, &inv); err != nil {
 		msg := fmt.Sprintf("bad work item payload: %v", err)
@@ -122,6 +127,9 @@ func (s *Server) wireItem(ctx context.Context, it *store.WorkItem, lease time.Du
 	}
 	if it.LeaseExpiresAt != nil {
 		wi.LeaseExpiresAt = *it.LeaseExpiresAt
+		// Both times are this node's clock (the claim's Now is), so the
+		// difference is a duration the executor can use on its own clock.
+		wi.LeaseValidFor = max(wi.LeaseExpiresAt.Sub(received), 0).Seconds()
 	}
 	return wi, true
 }

@@ -393,3 +393,36 @@ func TestShutdownEndsLongPolls(t *testing.T) {
 		t.Fatal("the claim kept waiting after Shutdown")
 	}
 }
+
+// lease_valid_for counts the lease from when the claim arrived, so an
+// executor that adds it to the time it sent the claim gets a deadline on
+// its own clock that is never later than the real one. On a clock that
+// stands still, the claim is answered the instant it arrived: the lease
+// is valid for exactly its length.
+func TestClaimSaysHowLongTheLeaseIsValid(t *testing.T) {
+	t.Parallel()
+	for name, open := range map[string]func(testing.TB) store.Store{"sqlite": storetest.OpenSQLite, "postgres": storetest.OpenPostgres} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			st := open(t)
+			eng := engine.New(st, action.NewStandard(action.StdOptions{}), expression.New(expression.Options{}), engine.Options{})
+			// Ahead of the engine's clock, so the work item is due.
+			now := time.Now().UTC().Add(time.Minute).Truncate(time.Millisecond)
+			x := executorapi.New(st, eng, executorapi.Options{Now: func() time.Time { return now }})
+			srv := httptest.NewServer(x)
+			t.Cleanup(func() { x.Shutdown(); srv.Close() })
+			require.NoError(t, st.WorkflowDefinitionCreate(t.Context(), &store.WorkflowDefinition{
+				ID: id.New(), Name: "remote", Definition: remoteWorkflow, CreatedAt: now, UpdatedAt: now,
+			}))
+			f := &fixture{t: t, st: st, eng: eng, url: srv.URL}
+			f.start()
+			code, res := f.postAs("", "claim", map[string]any{"executor": "py-1", "target": "python", "lease": 12})
+			require.Equal(t, http.StatusOK, code, "%v", res)
+			items := res["items"].([]any)
+			require.Len(t, items, 1)
+			item := items[0].(map[string]any)
+			require.EqualValues(t, 12, item["lease_seconds"])
+			require.EqualValues(t, 12, item["lease_valid_for"])
+		})
+	}
+}

@@ -60,15 +60,23 @@ type ClaimRequest struct {
 
 // Item is one leased work item.
 type Item struct {
-	ID             string                  `json:"id"`
-	LeaseToken     string                  `json:"lease_token"`
-	LeaseExpiresAt time.Time               `json:"lease_expires_at"`
-	LeaseSeconds   float64                 `json:"lease_seconds"`
-	Action         string                  `json:"action"`
-	Input          *value.Map              `json:"input"`
-	Attempt        int                     `json:"attempt"`
-	SafeRerun      bool                    `json:"safe_rerun"`
-	Execution      action.ExecutionContext `json:"execution"`
+	ID             string    `json:"id"`
+	LeaseToken     string    `json:"lease_token"`
+	LeaseExpiresAt time.Time `json:"lease_expires_at"`
+	LeaseSeconds   float64   `json:"lease_seconds"`
+	// LeaseValidFor is how long the lease holds counted from when the
+	// server received the claim request (its long-poll wait plus the
+	// lease). Added to the time the executor sent that request, it gives
+	// a deadline on the executor's own clock that is never later than the
+	// real one, whatever the clocks say and however long the answer was
+	// in transit: the executor's fence against running an item whose
+	// lease ended before the answer reached it.
+	LeaseValidFor float64                 `json:"lease_valid_for"`
+	Action        string                  `json:"action"`
+	Input         *value.Map              `json:"input"`
+	Attempt       int                     `json:"attempt"`
+	SafeRerun     bool                    `json:"safe_rerun"`
+	Execution     action.ExecutionContext `json:"execution"`
 }
 
 // ClaimResponse is the answer to a claim; Items is empty (not null) when

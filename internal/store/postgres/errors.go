@@ -50,7 +50,8 @@ func isRetryable(err error) bool {
 			pe.Code == "40P01",                                         // deadlock_detected
 			strings.HasPrefix(pe.Code, "08"),                           // connection_exception
 			pe.Code == "57P01", pe.Code == "57P02", pe.Code == "57P03", // shutdown, crash, cannot connect now
-			pe.Code == "53300": // too_many_connections
+			pe.Code == "53300", // too_many_connections
+			pe.Code == "25P03": // idle_in_transaction_session_timeout: the process was frozen
 			return true
 		}
 		return false

@@ -25,6 +25,7 @@ func TestMapErr(t *testing.T) {
 		{"unique violation", pg("23505"), store.ErrConflict},
 		{"serialization failure", pg("40001"), store.ErrRetryable},
 		{"deadlock", pg("40P01"), store.ErrRetryable},
+		{"idle in transaction timeout (a frozen process)", pg("25P03"), store.ErrRetryable},
 		{"connection failure", pg("08006"), store.ErrRetryable},
 		{"admin shutdown", pg("57P01"), store.ErrRetryable},
 		{"lost connection", io.ErrUnexpectedEOF, store.ErrRetryable},

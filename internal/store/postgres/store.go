@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -19,13 +21,43 @@ type Store struct {
 
 var _ store.Store = (*Store)(nil)
 
+// IdleInTransactionTimeout is how long PostgreSQL lets one of bora's
+// connections sit idle inside an open transaction before it ends the
+// session, rolling the transaction back and releasing its locks.
+//
+// A bora transaction never waits on anything but its own CPU between two
+// statements, so a longer idle spell means the process is frozen
+// (SIGSTOP, a paused VM, a swap storm) or partitioned while its TCP
+// connection stays up. Without this bound such a process holds the row
+// locks of the executions and events it claimed for as long as it is
+// frozen, and every engine that needs them waits; with it they are free
+// again after this long, which keeps a frozen engine inside T_recover =
+// lease + rescuer interval + poll (30 s + 5 s + 0.5 s by default). When
+// the process resumes, its next statement or its COMMIT fails (SQLSTATE
+// 25P03, retryable): the transaction never committed, so nothing of it
+// is applied, and the retry finds the events already applied by another
+// engine. It is generous against the longest CPU spell of an engine
+// transaction (a batch with its inline budget, a few hundred
+// milliseconds) on a loaded machine. A DSN that sets
+// idle_in_transaction_session_timeout itself wins.
+//
+// lock_timeout is left unset on purpose: a waiter is never the faulty
+// party, and an error would only make it retry into the same lock; the
+// holder's timeout is what frees it.
+const IdleInTransactionTimeout = 10 * time.Second
+
 // Open connects to dsn (a URL or keyword/value string; search_path and
-// other run-time parameters in it apply to every connection). It does not
-// migrate; call Migrate.
+// other run-time parameters in it apply to every connection). Unless the
+// DSN says otherwise, every connection gets IdleInTransactionTimeout. It
+// does not migrate; call Migrate.
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("parse postgres DSN: %w", err)
+	}
+	rt := cfg.ConnConfig.RuntimeParams
+	if _, set := rt["idle_in_transaction_session_timeout"]; !set {
+		rt["idle_in_transaction_session_timeout"] = strconv.FormatInt(IdleInTransactionTimeout.Milliseconds(), 10)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
