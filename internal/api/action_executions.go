@@ -174,11 +174,15 @@ func readActionCompletion(r *http.Request, id string) (engine.ActionCompletion, 
 		State:             workflow.State(stateText),
 		StateInfo:         stateInfo,
 	}
+	output, err := actionOutput(body)
+	if err != nil && (c.State == workflow.StateSuccess || c.State == workflow.StateError) {
+		return c, err
+	}
 	switch c.State {
 	case workflow.StateSuccess:
-		c.Result = body.jsonValue("output")
+		c.Result = output
 	case workflow.StateError:
-		c.Result = body.jsonValue("output")
+		c.Result = output
 		// Mistral: an error without details (any falsy output) is "Unknown error".
 		if pythonFalsy(c.Result) {
 			c.Result = "Unknown error"
@@ -198,6 +202,56 @@ func readActionCompletion(r *http.Request, id string) (engine.ActionCompletion, 
 		return c, badRequest("Error. Expected one of ['SUCCESS', 'ERROR', 'CANCELLED', 'PAUSED', 'RUNNING'], actual: %s", shown)
 	}
 	return c, nil
+}
+
+// actionOutput reads the output of a PUT as Mistral's JsonType field
+// does: JSON text (what python-mistralclient sends) is decoded, and the
+// value must then be a dict; any falsy value is {}. Absent or null stays
+// null.
+func actionOutput(body jsonBody) (any, error) {
+	v, _ := body.fields.Get("output")
+	switch t := v.(type) {
+	case nil:
+		return nil, nil
+	case string:
+		if t == "" {
+			return value.NewMap(0), nil // nothing to decode: falsy
+		}
+		decoded, err := value.DecodeString(t)
+		if err != nil {
+			return nil, badRequest("Invalid input for field/attribute action_ex. Value: '%s'. %v", value.PyStr(body.fields), err)
+		}
+		v = decoded
+	case *value.Map:
+	default:
+		// Mistral hands any other JSON value to json.loads, which wants text.
+		return nil, badRequest("Invalid input for field/attribute action_ex. Value: '%s'. the JSON object must be str, bytes or bytearray, not %s",
+			value.PyStr(body.fields), pyTypeName(v))
+	}
+	if pythonFalsy(v) {
+		return value.NewMap(0), nil
+	}
+	if _, ok := v.(*value.Map); !ok {
+		return nil, badRequest("JsonType field value must be a dictionary [actual=%s]", value.PyStr(v))
+	}
+	return v, nil
+}
+
+// pyTypeName is Python's type name of a decoded JSON value.
+func pyTypeName(v any) string {
+	switch v.(type) {
+	case bool:
+		return "bool"
+	case float64:
+		return "float"
+	case []any:
+		return "list"
+	case *value.Map:
+		return "dict"
+	case string:
+		return "str"
+	}
+	return "int"
 }
 
 // pythonFalsy reports whether Python's `not v` holds.

@@ -121,7 +121,7 @@ func TestCompleteActionReadsTheBody(t *testing.T) {
 	}{
 		{"output as a JSON string", `{"state": "SUCCESS", "output": "{\"b\": 1, \"a\": [2]}"}`,
 			workflow.StateSuccess, value.MapOf("b", int64(1), "a", []any{int64(2)})},
-		{"output a plain string", `{"state": "SUCCESS", "output": "done"}`, workflow.StateSuccess, "done"},
+		{"output JSON text of a falsy value", `{"state": "SUCCESS", "output": "[]"}`, workflow.StateSuccess, value.NewMap(0)},
 		{"output absent", `{"state": "SUCCESS"}`, workflow.StateSuccess, nil},
 		{"error with details", `{"state": "ERROR", "output": {"code": 7}}`, workflow.StateError, value.MapOf("code", int64(7))},
 		{"error without output", `{"state": "ERROR"}`, workflow.StateError, "Unknown error"},
@@ -154,6 +154,10 @@ func TestCompleteActionRefusesBadInput(t *testing.T) {
 	}{
 		{"not JSON", `{"state": SUCCESS}`, http.StatusBadRequest},
 		{"no state", `{"output": 1}`, http.StatusBadRequest},
+		// Mistral's JsonType: JSON text that is not JSON, or not a dict.
+		{"output text that is not JSON", `{"state": "SUCCESS", "output": "done"}`, http.StatusBadRequest},
+		{"output that is not a dict", `{"state": "SUCCESS", "output": "[1, 2]"}`, http.StatusBadRequest},
+		{"output a raw list", `{"state": "SUCCESS", "output": [1]}`, http.StatusBadRequest},
 		{"unknown state", `{"state": "DONE"}`, http.StatusBadRequest},
 		{"state of the wrong type", `{"state": 1}`, http.StatusBadRequest},
 		{"unknown field", `{"state": "SUCCESS", "result": 1}`, http.StatusBadRequest},
@@ -189,7 +193,7 @@ func TestCompleteActionEngineErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			api := newTestAPI(t)
 			api.engine.completeErr = tt.err
-			requireFault(t, api.putJSON("/v2/action_executions/some-id", `{"state": "SUCCESS", "output": 1}`), tt.status)
+			requireFault(t, api.putJSON("/v2/action_executions/some-id", `{"state": "SUCCESS", "output": {"r": 1}}`), tt.status)
 		})
 	}
 }
