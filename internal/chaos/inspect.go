@@ -149,6 +149,16 @@ func (in *Inspector) Output(ctx context.Context, executionID string) (string, er
 	return out, nil
 }
 
+// Deadlocks is PostgreSQL's count of deadlocks detected in the database
+// since its statistics were reset.
+func (in *Inspector) Deadlocks(ctx context.Context) (int64, error) {
+	var n int64
+	if err := in.pool.QueryRow(ctx, `SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("inspector: deadlocks: %w", err)
+	}
+	return n, nil
+}
+
 func (in *Inspector) ids(ctx context.Context, sql string, args ...any) ([]string, error) {
 	rows, err := in.pool.Query(ctx, sql, args...)
 	if err != nil {
