@@ -212,7 +212,7 @@ type Action struct {
 	Base        string     // the wrapped action's name, inline params removed
 	BaseInput   any        // *value.Map of expressions over the ad-hoc input, or nil
 	BaseInline  *value.Map // `base: std.echo output=x` params; merged over BaseInput
-	Input       []Param    // documentation only: Mistral does not enforce it
+	Input       []Param    // checked when a task calls the action: missing and unexpected names fail it
 	Output      any        // any value, expressions over the base result; nil = pass through
 	// Definition is the action's YAML as Mistral returns it: the whole text
 	// for an action list, the lines cut out of the text for a workbook.

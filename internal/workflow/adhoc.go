@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -103,17 +104,27 @@ func (m *Machine) adhocOutput(ctx context.Context, chain []*dsl.Action, result a
 // Mistral does when it instantiates the action.
 func checkAdhocInput(a *dsl.Action, input *value.Map) error {
 	declared := make(map[string]bool, len(a.Input))
+	var missing, unexpected []any
 	for _, p := range a.Input {
 		declared[p.Name] = true
+		if _, given := input.Get(p.Name); !given && !p.HasDefault {
+			missing = append(missing, p.Name)
+		}
 	}
-	var unexpected []any
 	for _, k := range input.Keys() {
 		if !declared[k] {
 			unexpected = append(unexpected, k)
 		}
 	}
-	if len(unexpected) == 0 {
+	if len(missing) == 0 && len(unexpected) == 0 {
 		return nil
 	}
-	return fmt.Errorf("Invalid input [name=%s, class=mistral.actions.adhoc.AdHocAction, unexpected=%s]", a.Name, value.PyStr(unexpected))
+	msg := fmt.Sprintf("Invalid input [name=%s, class=mistral.actions.adhoc.AdHocAction", a.Name)
+	if len(missing) > 0 {
+		msg += ", missing=" + value.PyStr(missing)
+	}
+	if len(unexpected) > 0 {
+		msg += ", unexpected=" + value.PyStr(unexpected)
+	}
+	return errors.New(msg + "]")
 }

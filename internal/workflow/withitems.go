@@ -88,11 +88,18 @@ func (m *Machine) itemBindings(ctx context.Context, t *dsl.Task, view *value.Map
 				return nil, fmt.Errorf("Wrong input format for: {}. Iterable type is expected for each value.")
 			}
 		}
-		if len(lists) > 0 && len(list) != len(lists[0]) {
-			return nil, fmt.Errorf("Invalid array in 'with-items' clause: %s. All arrays must have the same length.", wi.Var)
-		}
 		vars = append(vars, wi.Var)
 		lists = append(lists, list)
+	}
+	for _, list := range lists {
+		if len(list) != len(lists[0]) {
+			// Mistral names every collection by its variable.
+			all := value.NewMap(len(vars))
+			for j, name := range vars {
+				all.Set(name, lists[j])
+			}
+			return nil, fmt.Errorf("Wrong input format for: %s. All arrays must have the same length.", value.PyStr(all))
+		}
 	}
 	if len(lists) == 0 {
 		return nil, nil
