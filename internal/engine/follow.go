@@ -199,6 +199,10 @@ func (e *Engine) runAction(ctx context.Context, st *txState, run *inlineRunner, 
 	})
 }
 
+// subWorkflowDescription is the description Mistral gives every
+// sub-workflow execution (execution-list shows it).
+const subWorkflowDescription = "sub-workflow execution"
+
 // startChild resolves a sub-workflow's definition, checks its input and
 // starts it in this transaction, so the parent task and the child agree
 // at every commit. A definition that is missing or an input that does not
@@ -229,6 +233,7 @@ func (e *Engine) startChild(ctx context.Context, st *txState, run *inlineRunner,
 		child.Runtime.Item, child.Runtime.ItemIndex, child.Runtime.TaskAttempt = true, c.Index, c.Attempt
 	}
 	child.RootExecutionID = parent.RootID()
+	child.Description = subWorkflowDescription
 	child.Spec = def.Definition
 	child.CreatedAt, child.UpdatedAt = e.now(), e.now()
 	st.executions[child.ID] = child

@@ -57,6 +57,7 @@ func TestSubworkflows(t *testing.T) {
 				require.NoError(t, err)
 				require.Len(t, children, 1)
 				require.Equal(t, "child", children[0].WorkflowName)
+				require.Equal(t, "sub-workflow execution", children[0].Description, "as Mistral describes it")
 				require.Equal(t, workflow.StateSuccess, children[0].State)
 				tasks, err := b.store.TaskList(t.Context(), store.TaskListParams{ExecutionID: ex.ID})
 				require.NoError(t, err)
