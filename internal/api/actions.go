@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/bora-workflow/bora/internal/dsl"
 	"github.com/bora-workflow/bora/internal/store"
@@ -70,6 +71,9 @@ func (s *Server) updateActions(w http.ResponseWriter, r *http.Request) {
 		// What the upload does not say stays: the workbook it came from
 		// (an action of a workbook may be replaced alone, as in Mistral).
 		a.WorkbookName, a.IsSystem = stored.WorkbookName, stored.IsSystem
+		if stored.Definition == a.Definition && slices.Equal(stored.Tags, a.Tags) {
+			a.UpdatedAt = stored.UpdatedAt // see keepUpdatedAt
+		}
 		return tx.ActionDefinitionUpdate(ctx, a)
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/bora-workflow/bora/internal/store"
+	"github.com/bora-workflow/bora/internal/value"
 	"github.com/bora-workflow/bora/internal/workflow"
 )
 
@@ -104,10 +105,13 @@ func (s *Server) updateEnvironment(w http.ResponseWriter, r *http.Request) {
 			// EnvironmentGet also finds by id; PUT names by name only.
 			return fmt.Errorf("environment %s: %w", name, store.ErrNotFound)
 		}
+		was := *stored
 		if err := body.applyTo(env); err != nil {
 			return err
 		}
-		env.UpdatedAt = s.now().UTC()
+		if env.Description != was.Description || env.Scope != was.Scope || !value.Equal(env.Variables, was.Variables) {
+			env.UpdatedAt = s.now().UTC() // else unchanged: see keepUpdatedAt
+		}
 		return tx.EnvironmentUpdate(ctx, env)
 	})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/bora-workflow/bora/internal/dsl"
@@ -48,8 +49,15 @@ func (s *Server) createWorkbook(w http.ResponseWriter, r *http.Request) {
 // is replaced and its workflows and actions made to match the new text.
 func (s *Server) updateWorkbook(w http.ResponseWriter, r *http.Request) {
 	s.writeWorkbook(w, r, http.StatusOK, func(ctx context.Context, tx store.Tx, wb *store.Workbook) error {
+		stored, err := tx.WorkbookGet(ctx, wb.Name, wb.Namespace)
+		if err != nil {
+			return notFoundAs(err, "Workbook not found [name=%s, namespace=%s]", wb.Name, wb.Namespace)
+		}
+		if stored.Definition == wb.Definition && slices.Equal(stored.Tags, wb.Tags) {
+			wb.UpdatedAt = stored.UpdatedAt // see keepUpdatedAt
+		}
 		// The stored scope is kept, as for workflows (see updateWorkflowDefinition).
-		err := tx.WorkbookUpdate(ctx, wb)
+		err = tx.WorkbookUpdate(ctx, wb)
 		return notFoundAs(err, "Workbook not found [name=%s, namespace=%s]", wb.Name, wb.Namespace)
 	})
 }

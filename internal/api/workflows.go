@@ -81,11 +81,22 @@ func (s *Server) updateWorkflow(w http.ResponseWriter, r *http.Request) {
 
 // updateWorkflowDefinition replaces a stored definition, found by name.
 func updateWorkflowDefinition(ctx context.Context, tx store.Tx, def *store.WorkflowDefinition) error {
+	stored, err := tx.WorkflowDefinitionGet(ctx, def.Name, def.Namespace)
+	if err != nil {
+		return notFoundAs(err, "Workflow not found [workflow_identifier=%s, namespace=%s]", def.Name, def.Namespace)
+	}
+	if stored.Definition == def.Definition && slices.Equal(stored.Tags, def.Tags) {
+		def.UpdatedAt = stored.UpdatedAt // see keepUpdatedAt
+	}
 	// The store keeps the stored scope (Mistral's update would set the
 	// requested one); the answer shows what is stored.
-	err := tx.WorkflowDefinitionUpdate(ctx, def)
+	err = tx.WorkflowDefinitionUpdate(ctx, def)
 	return notFoundAs(err, "Workflow not found [workflow_identifier=%s, namespace=%s]", def.Name, def.Namespace)
 }
+
+// keepUpdatedAt: an update that changes nothing leaves updated_at as it
+// was, as Mistral's (its ORM writes no row then), so re-applying the same
+// file (a deployment script run twice) shows "Updated at" unset still.
 
 // writeWorkflows parses the YAML body and applies write to each workflow
 // it holds, in one transaction, then answers {"workflows": [...]}, or the
