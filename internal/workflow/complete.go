@@ -118,18 +118,68 @@ func failedTask(t *Task) FailedTask {
 	return FailedTask{TaskID: t.ID, Name: t.Name, StateInfo: t.StateInfo}
 }
 
-// publishRun evaluates the publish of a finished run into task.Published;
-// a publish that cannot be evaluated fails the task, as in Mistral.
-func (m *Machine) publishRun(ctx context.Context, s *Step, t *dsl.Task, task *Task) {
+// publishRun evaluates the publish of a finished run into
+// task.Published; an error is a publish that cannot be evaluated.
+func (m *Machine) publishRun(ctx context.Context, s *Step, t *dsl.Task, task *Task) error {
 	onSuccess, onError, onComplete := s.spec.EffectiveOnClauses(t)
 	published, hasBranch, err := m.publish(ctx, s, t, task, onSuccess, onError, onComplete)
 	if err != nil {
-		task.State = StateError
-		task.StateInfo = err.Error()
-		published = value.NewMap(0)
+		task.Published = value.NewMap(0)
+		return err
 	}
 	task.Published = published
 	task.Runtime.PublishedNull = !hasBranch
+	return nil
+}
+
+// completionFailure fails a task whose completion could not be handled (a
+// publish that cannot be evaluated) as Mistral's force_fail_task does:
+// the task ends in ERROR keeping its result, no on-* clause runs, and the
+// workflow fails with the same words at once.
+func (m *Machine) completionFailure(ctx context.Context, s *Step, t *dsl.Task, task *Task, msg string) error {
+	ex := s.Execution
+	name, err := m.runName(ctx, s, task)
+	if err != nil {
+		return err
+	}
+	info := fmt.Sprintf("Failed to handle action completion [error=%s, wf=%s, task=%s, action=%s]", msg, s.spec.Name, t.Name, name)
+	task.State, task.StateInfo = StateError, info
+	task.Processed = true
+	ex.Runtime.ActiveTasks--
+	s.touchTask(task)
+	s.touchExecution()
+	if ex.State == StateRunning || ex.State == StatePaused {
+		m.failWorkflow(ctx, s, info)
+	}
+	return nil
+}
+
+// runName is the name of what the task's run executed: its latest action,
+// or the sub-workflow it started.
+func (m *Machine) runName(ctx context.Context, s *Step, task *Task) (string, error) {
+	if task.Type == TaskTypeWorkflow {
+		children, err := s.reader.TaskChildren(ctx, task.ID)
+		if err != nil {
+			return "", fmt.Errorf("list the sub-workflows of task %s: %w", task.Name, err)
+		}
+		if len(children) > 0 {
+			return children[len(children)-1].WorkflowName, nil
+		}
+		return "", nil
+	}
+	for _, a := range s.ChangedActions {
+		if a.TaskExecutionID == task.ID {
+			return a.Name, nil
+		}
+	}
+	acts, err := s.reader.TaskActions(ctx, task.ID)
+	if err != nil {
+		return "", fmt.Errorf("list the actions of task %s: %w", task.Name, err)
+	}
+	if len(acts) > 0 {
+		return acts[len(acts)-1].Name, nil
+	}
+	return "", nil
 }
 
 // keepResult evaluates the keep-result policy (default true).

@@ -245,7 +245,9 @@ func (m *Machine) startSubworkflow(ctx context.Context, s *Step, t *dsl.Task, ta
 func (m *Machine) finishRun(ctx context.Context, s *Step, t *dsl.Task, task *Task, state State, result any, stateInfo string) error {
 	task.State, task.Result, task.StateInfo = state, result, stateInfo
 	s.touchTask(task)
-	m.publishRun(ctx, s, t, task)
+	if err := m.publishRun(ctx, s, t, task); err != nil {
+		return m.completionFailure(ctx, s, t, task, err.Error())
+	}
 	view := dataView(s.Execution, task.InContext, task)
 	h := host{step: s, task: task}
 	delay, err := m.policySeconds(ctx, s.spec.EffectivePolicies(t).WaitAfter, view, h)

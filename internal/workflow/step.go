@@ -189,7 +189,9 @@ func (m *Machine) completeAfterEnd(ctx context.Context, s *Step, t *dsl.Task, ta
 	if act.State != StateSuccess {
 		task.StateInfo = actionStateInfo(act)
 	}
-	m.publishRun(ctx, s, t, task)
+	if err := m.publishRun(ctx, s, t, task); err != nil {
+		task.State, task.StateInfo = StateError, err.Error()
+	}
 	task.Processed = true
 	s.touchTask(task)
 	s.Execution.Runtime.ActiveTasks--
