@@ -199,6 +199,7 @@ func (m *Machine) startAction(ctx context.Context, s *Step, t *dsl.Task, task *T
 func (m *Machine) startFailure(ctx context.Context, s *Step, t *dsl.Task, task *Task, msg string) error {
 	ex := s.Execution
 	info := fmt.Sprintf("Failed to run task [error=%s, wf=%s, task=%s]", msg, s.spec.Name, t.Name)
+	s.dropRuns(task)
 	task.State, task.StateInfo, task.Result = StateError, info, []any{}
 	task.Processed = true
 	task.Runtime.WithItems = nil
@@ -209,6 +210,34 @@ func (m *Machine) startFailure(ctx context.Context, s *Step, t *dsl.Task, task *
 		m.failWorkflow(ctx, s, info)
 	}
 	return nil
+}
+
+// dropRuns takes back the actions and sub-workflows this step started for
+// the task (earlier items of a with-items task): in Mistral a task that
+// cannot start rolls back its whole transaction, so none of them exist.
+func (s *Step) dropRuns(task *Task) {
+	kept := s.NewActions[:0]
+	for _, a := range s.NewActions {
+		if a.TaskExecutionID != task.ID {
+			kept = append(kept, a)
+		}
+	}
+	s.NewActions = kept
+	cmds := s.Commands[:0]
+	for _, c := range s.Commands {
+		switch c := c.(type) {
+		case RunAction:
+			if c.Action.TaskExecutionID == task.ID {
+				continue
+			}
+		case StartWorkflow:
+			if c.Task.ID == task.ID {
+				continue
+			}
+		}
+		cmds = append(cmds, c)
+	}
+	s.Commands = cmds
 }
 
 // startSubworkflow evaluates the sub-workflow's name and input and asks
