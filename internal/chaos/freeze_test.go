@@ -44,19 +44,31 @@ func TestFrozenEngine(t *testing.T) {
 	r.Faults++
 	// Recovery is PostgreSQL ending the frozen transaction: its locks
 	// are free from then on.
-	freed := make(chan time.Duration, 1)
+	freed, resumed := make(chan time.Duration, 1), make(chan struct{})
 	go func() {
-		for e.ctx.Err() == nil && time.Since(frozenAt) < 2*freeze {
+		for e.ctx.Err() == nil {
 			if open, err := e.in.InTransaction(e.ctx, frozen.Name, false); err == nil && !open {
 				freed <- time.Since(frozenAt)
 				return
 			}
-			time.Sleep(100 * time.Millisecond)
+			select {
+			case <-resumed:
+				freed <- time.Since(frozenAt) // never freed while frozen
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
 		}
-		freed <- 2 * freeze
+		freed <- time.Since(frozenAt)
 	}()
 	loading.Wait()
-	time.Sleep(time.Until(frozenAt.Add(freeze)))
+	// Stay frozen until every execution started had the bound to finish:
+	// at least freeze, and the bound past the last start.
+	until := frozenAt.Add(freeze)
+	if last := time.Now().Add(bound); last.After(until) {
+		until = last
+	}
+	time.Sleep(time.Until(until))
+	freeze = time.Since(frozenAt).Round(100 * time.Millisecond)
 	// While the engine is still frozen: what could the other one not finish?
 	execs, err := e.in.Executions(e.ctx)
 	require.NoError(t, err)
@@ -68,6 +80,7 @@ func TestFrozenEngine(t *testing.T) {
 	}
 	r.Add("unfinished while the engine was frozen", "%d (after %s)", blocked, freeze)
 	require.NoError(t, frozen.Resume())
+	close(resumed)
 	held := <-freed
 	r.Add("frozen transaction ended by PostgreSQL after", "%s", held.Round(time.Millisecond))
 	r.Recovered(held)
