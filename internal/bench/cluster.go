@@ -273,6 +273,9 @@ func (c *cluster) CPUTime() (time.Duration, error) {
 	return sum, nil
 }
 
+// CPUResolution is /proc's tick.
+func (c *cluster) CPUResolution() time.Duration { return time.Second / clockTicksOrDefault }
+
 func (c *cluster) CPUNote() string {
 	if !pidCPUAvailable {
 		return ""
@@ -380,6 +383,9 @@ func (t *pidTarget) CPUTime() (time.Duration, error) {
 	}
 	return sum, nil
 }
+
+// CPUResolution is /proc's tick.
+func (t *pidTarget) CPUResolution() time.Duration { return time.Second / clockTicksOrDefault }
 
 func (t *pidTarget) CPUNote() string {
 	s := make([]string, len(t.pids))

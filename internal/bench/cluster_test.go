@@ -42,7 +42,8 @@ func TestCluster(t *testing.T) {
 	for _, r := range rep.Results {
 		require.Equal(t, r.Executions, r.Succeeded, "%s: %v %v", r.Workflow, r.States, r.Errors)
 		require.NotNil(t, r.StoreSeconds, r.Workflow)
-		require.NotNil(t, r.CPUSecondsPerTask, r.Workflow)
+		// /proc counts 10 ms: a tiny workflow's CPU may be too little.
+		require.True(t, r.CPUSecondsPerTask != nil || r.CPUTooSmall, r.Workflow)
 		require.True(t, r.Verified.OK, "%s: %+v", r.Workflow, r.Verified)
 	}
 	cpu, err := c.CPUTime()

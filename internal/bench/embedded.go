@@ -113,6 +113,10 @@ func (e *embedded) ExecutionTimes(ctx context.Context, id string) (time.Time, ti
 
 func (e *embedded) CPUTime() (time.Duration, error) { return processCPU() }
 
+// CPUResolution: Linux's getrusage is accurate to the microsecond (it
+// reads the scheduler's runtime, not ticks).
+func (e *embedded) CPUResolution() time.Duration { return time.Microsecond }
+
 func (e *embedded) CPUNote() string {
 	return "process CPU (getrusage) of the whole bench process: server and its HTTP client"
 }

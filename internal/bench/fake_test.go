@@ -304,3 +304,48 @@ func TestRunStopsOnBrokenAPI(t *testing.T) {
 	require.ErrorContains(t, err, "delete workflow seq_1", "the failed cleanup is reported too")
 	require.Empty(t, rep.Results)
 }
+
+// stepMeter is a CPU meter that advances by step at every reading.
+type stepMeter struct {
+	Target
+	mu   sync.Mutex
+	now  time.Duration
+	step time.Duration
+}
+
+func (m *stepMeter) CPUTime() (time.Duration, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.now += m.step
+	return m.now, nil
+}
+
+func (m *stepMeter) CPUNote() string { return "a test meter" }
+
+func (m *stepMeter) CPUResolution() time.Duration { return 10 * time.Millisecond }
+
+// TestCPUBelowResolution: CPU time under ten units of the meter is left
+// out (and said so) rather than reported as a precise-looking number.
+func TestCPUBelowResolution(t *testing.T) {
+	t.Parallel()
+	_, srv := newFakeMistral(t)
+	for _, tc := range []struct {
+		step     time.Duration
+		tooSmall bool
+	}{{step: 90 * time.Millisecond, tooSmall: true}, {step: 100 * time.Millisecond}} {
+		base, err := NewURLTarget(srv.URL, 1)
+		require.NoError(t, err)
+		target := &stepMeter{Target: base, step: tc.step}
+		specs, err := ParseSpecs("seq_10")
+		require.NoError(t, err)
+		rep, err := Run(t.Context(), target, Options{Workflows: specs, Runs: 1, Concurrency: 1, Poll: time.Millisecond, Timeout: time.Minute})
+		require.NoError(t, err)
+		r := rep.Results[0]
+		require.Equal(t, tc.tooSmall, r.CPUTooSmall, tc.step)
+		require.Equal(t, tc.tooSmall, r.CPUSecondsPerTask == nil, tc.step)
+		if !tc.tooSmall {
+			require.InDelta(t, 0.01, *r.CPUSecondsPerTask, 1e-9)
+		}
+		require.NoError(t, target.Close(t.Context()))
+	}
+}

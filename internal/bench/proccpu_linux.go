@@ -52,3 +52,6 @@ func parseProcStat(raw []byte) (time.Duration, error) {
 }
 
 const pidCPUAvailable = true
+
+// clockTicksOrDefault is the unit pidCPU counts in, per second.
+const clockTicksOrDefault = clockTicks

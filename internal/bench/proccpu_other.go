@@ -13,3 +13,6 @@ func pidCPU(int) (time.Duration, error) {
 }
 
 const pidCPUAvailable = false
+
+// clockTicksOrDefault is the unit pidCPU counts in, per second.
+const clockTicksOrDefault = 100

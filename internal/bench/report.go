@@ -25,15 +25,16 @@ func WriteTable(w io.Writer, rep *Report) error {
 	fmt.Fprintf(w, "runs: %d sequential round(s) x %d concurrent execution(s); %d CPUs, %s %s/%s\n\n",
 		rep.Runs, rep.Concurrency, rep.CPUs, rep.GoVersion, rep.GOOS, rep.GOARCH)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "workflow\ttasks\tactions\tok\texec ms min\tp50\tavg\tmax\tms/task\ttasks/s\tactions/s\tCPU ms/task\tCPU ms/action\ttiming\tclient avg ms\tPOST avg ms\tchecked\t")
+	fmt.Fprintln(tw, "workflow\ttasks\tactions\tok\texec ms min\tp50\tavg\tmax\tms/task\ttasks/s\tactions/s\tCPU ms/task\tCPU ms/action\ttiming\tclient p50 ms\tavg\tPOST avg ms\tchecked\t")
 	for _, r := range rep.Results {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d/%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n",
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d/%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n",
 			r.Workflow, r.TaskExecutions, r.ActionExecutions, r.Succeeded, r.Executions,
 			ms(r.ExecSeconds.Min, r.Succeeded), ms(r.ExecSeconds.P50, r.Succeeded),
 			ms(r.ExecSeconds.Avg, r.Succeeded), ms(r.ExecSeconds.Max, r.Succeeded),
 			perTask(r.SecondsPerTask, r.Succeeded), rate(r.TasksPerSecond), rate(r.ActionsPerSecond),
 			cpuPer(r.CPUSecondsPerTask), cpuPer(r.CPUSecondsPerAction),
-			r.Timing, ms(r.ClientSeconds.Avg, r.Succeeded), ms(r.PostSeconds.Avg, r.Succeeded), checked(r.Verified))
+			r.Timing, ms(r.ClientSeconds.P50, r.Succeeded), ms(r.ClientSeconds.Avg, r.Succeeded),
+			ms(r.PostSeconds.Avg, r.Succeeded), checked(r.Verified))
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write table: %w", err)
@@ -71,13 +72,19 @@ func legend(rep *Report) []string {
 		out = append(out, "timing api: the execution's created_at -> updated_at as the API returns them.")
 	}
 	if used[TimingClient] {
-		out = append(out, fmt.Sprintf("timing client: before POST -> first poll seeing the end (polls back off from 1 ms to %s ms); why, below.",
+		out = append(out, fmt.Sprintf("timing client: before POST -> first poll seeing the end (polls back off from 1 ms to %s ms, or 1/40 of the time elapsed if longer); why, below.",
 			trim(rep.PollSeconds*1000)))
 	}
 	out = append(out, "tasks/s, actions/s: task (action) executions of successful executions / summed time of the rounds (first start -> last end of each round, same timing).")
-	out = append(out, "client: before POST -> end seen by polling; POST: until POST /v2/executions answered (work before created_at shows here).")
+	out = append(out, "client p50, avg: before POST -> end seen by polling; POST: until POST /v2/executions answered (work before created_at shows here).")
 	if rep.CPUNote != "" {
 		out = append(out, "CPU: "+rep.CPUNote+".")
+		for _, r := range rep.Results {
+			if r.CPUTooSmall {
+				out = append(out, fmt.Sprintf("CPU -: under %d units of the meter over the rounds, too little to tell; more --runs give a number.", minCPUTicks))
+				break
+			}
+		}
 	}
 	return out
 }

@@ -37,8 +37,9 @@ func sampleReport() *Report {
 				ExecSeconds: Stats{Count: 5, Min: 0.5, P50: 0.6, Avg: 0.7, Max: 1.2}, ClientSeconds: Stats{Count: 5, Min: 0.5, P50: 0.6, Avg: 0.7, Max: 1.2},
 				APISeconds:     &Stats{Count: 5, Min: 0, P50: 1, Avg: 0.6, Max: 1},
 				SecondsPerTask: 0.7 / 11, TasksPerSecond: 30, ActionsPerSecond: 30,
-				Verified: &Verification{ExecutionID: "e2", Executions: 1, TaskExecutions: 10, OK: false},
-				Errors:   []string{"e3 ERROR: Failure caused by error in tasks: t3"},
+				Verified:    &Verification{ExecutionID: "e2", Executions: 1, TaskExecutions: 10, OK: false},
+				CPUTooSmall: true,
+				Errors:      []string{"e3 ERROR: Failure caused by error in tasks: t3"},
 			},
 		},
 	}
@@ -58,16 +59,17 @@ func TestWriteTable(t *testing.T) {
 	require.Equal(t, len(header), len(seq))
 	require.Equal(t, len(header), len(join))
 	require.Equal(t, []string{"workflow", "tasks", "actions", "ok", "exec", "ms", "min", "p50", "avg", "max", "ms/task",
-		"tasks/s", "actions/s", "CPU", "ms/task", "CPU", "ms/action", "timing", "client", "avg", "ms", "POST", "avg", "ms",
+		"tasks/s", "actions/s", "CPU", "ms/task", "CPU", "ms/action", "timing", "client", "p50", "ms", "avg", "POST", "avg", "ms",
 		"checked"}, strings.Fields(header))
 	require.Equal(t, []string{"seq_1000", "1000", "1000", "6/6", "180.0", "190.0", "200.0", "250.0", "0.200", "5000",
-		"5000", "0.350", "0.350", "store", "210.0", "3.0", "ok"}, strings.Fields(seq))
+		"5000", "0.350", "0.350", "store", "200.0", "210.0", "3.0", "ok"}, strings.Fields(seq))
 	require.Equal(t, []string{"join_10", "11", "11", "5/6", "500.0", "600.0", "700.0", "1200.0", "63.636", "30", "30",
-		"-", "-", "client", "700.0", "0.0", "MISMATCH"}, strings.Fields(join))
+		"-", "-", "client", "600.0", "700.0", "0.0", "MISMATCH"}, strings.Fields(join))
 
 	require.Contains(t, out, "timing store: the execution's created_at -> updated_at read from the store")
-	require.Contains(t, out, "timing client: before POST -> first poll seeing the end (polls back off from 1 ms to 10 ms); why, below.")
+	require.Contains(t, out, "timing client: before POST -> first poll seeing the end (polls back off from 1 ms to 10 ms, or 1/40 of the time elapsed if longer); why, below.")
 	require.Contains(t, out, "CPU: process CPU of the bench process.")
+	require.Contains(t, out, "CPU -: under 10 units of the meter over the rounds")
 	require.Contains(t, out, "join_10: e3 ERROR: Failure caused by error in tasks: t3")
 	require.Contains(t, out, "join_10: timing client: the API's timestamps have 1 s resolution and executions averaged under 10 s.")
 	require.NotContains(t, out, "seq_1000: timing")
@@ -213,4 +215,26 @@ func TestParseAPITime(t *testing.T) {
 	require.True(t, fine)
 	_, _, err = parseAPITime("")
 	require.Error(t, err)
+}
+
+// TestNextPoll: the wait doubles up to the poll interval, and past it
+// only as a long execution's elapsed time allows.
+func TestNextPoll(t *testing.T) {
+	t.Parallel()
+	ms := time.Millisecond
+	cases := []struct{ wait, poll, elapsed, want time.Duration }{
+		{1 * ms, 10 * ms, 1 * ms, 2 * ms},
+		{8 * ms, 10 * ms, 20 * ms, 10 * ms},
+		{10 * ms, 10 * ms, 200 * ms, 10 * ms},
+		{10 * ms, 10 * ms, 800 * ms, 20 * ms},
+		{20 * ms, 10 * ms, 4 * time.Second, 40 * ms},
+		{40 * ms, 10 * ms, 4 * time.Second, 80 * ms},
+		{80 * ms, 10 * ms, 4 * time.Second, 100 * ms},
+	}
+	for _, tc := range cases {
+		require.Equal(t, tc.want, nextPoll(tc.wait, tc.poll, tc.elapsed), "%+v", tc)
+	}
+	// The store-lag tolerance follows the longer polls.
+	require.InDelta(t, 0.022, storeLag(10*ms, 0.1), 1e-9)
+	require.InDelta(t, 0.202, storeLag(10*ms, 4), 1e-9)
 }

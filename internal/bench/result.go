@@ -99,6 +99,9 @@ type Result struct {
 	// executions of all rounds; absent when it cannot be measured.
 	CPUSecondsPerTask   *float64 `json:"cpu_seconds_per_task,omitempty"`
 	CPUSecondsPerAction *float64 `json:"cpu_seconds_per_action,omitempty"`
+	// CPUTooSmall says the rounds used less CPU than the meter measures
+	// well (see minCPUTicks): more --runs give a number.
+	CPUTooSmall bool `json:"cpu_too_small,omitempty"`
 
 	UploadSeconds float64       `json:"upload_seconds"`
 	Verified      *Verification `json:"verified,omitempty"`

@@ -154,13 +154,19 @@ func runWorkflow(ctx context.Context, t Target, spec Spec, opt Options) (res *Re
 		}
 	}
 	var cpu *time.Duration
+	cpuTooSmall := false
 	if hasCPU {
 		if cpu1, err := meter.CPUTime(); err == nil {
 			d := cpu1 - cpu0
-			cpu = &d
+			if d >= minCPUTicks*meter.CPUResolution() {
+				cpu = &d
+			} else {
+				cpuTooSmall = true
+			}
 		}
 	}
 	sum := summarize(def, opt, rounds, cpu)
+	sum.CPUTooSmall = cpuTooSmall
 	sum.UploadSeconds = upload.Seconds()
 	if opt.Verify {
 		sum.Verified = verify(ctx, c, def, rounds)

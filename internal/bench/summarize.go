@@ -100,8 +100,12 @@ func summarize(def Definition, opt Options, rounds [][]sample, cpu *time.Duratio
 
 // storeLag is how long after updated_at the client may see the end
 // before the store's times are taken to miss work: polling alone explains
-// up to one poll interval, and a loopback GET a little more.
-func storeLag(poll time.Duration) float64 { return (2*poll + 2*time.Millisecond).Seconds() }
+// up to one poll interval (which grows with a long execution, see
+// nextPoll), and a loopback GET a little more.
+func storeLag(poll time.Duration, execSeconds float64) float64 {
+	longest := max(poll, time.Duration(execSeconds*float64(time.Second))/pollFraction)
+	return (2*longest + 2*time.Millisecond).Seconds()
+}
 
 // chooseTiming picks the source of a result's times (see TimingAuto) and
 // says why when it is not the server's own.
@@ -109,7 +113,7 @@ func chooseTiming(r *Result, opt Options) (timing, note string) {
 	switch opt.Timing {
 	case TimingStore:
 		if r.StoreSeconds != nil {
-			if lag := r.AfterUpdatedSeconds.Avg; lag > storeLag(opt.Poll) {
+			if lag := r.AfterUpdatedSeconds.Avg; lag > storeLag(opt.Poll, r.ClientSeconds.Avg) {
 				return TimingStore, fmt.Sprintf("asked for, though the end became visible %.1f ms (avg) after updated_at", lag*1000)
 			}
 			return TimingStore, ""
@@ -124,7 +128,7 @@ func chooseTiming(r *Result, opt Options) (timing, note string) {
 		return TimingClient, "asked for"
 	}
 	if r.StoreSeconds != nil {
-		if lag := r.AfterUpdatedSeconds.Avg; lag > storeLag(opt.Poll) {
+		if lag := r.AfterUpdatedSeconds.Avg; lag > storeLag(opt.Poll, r.ClientSeconds.Avg) {
 			return TimingClient, fmt.Sprintf("the end became visible %.1f ms (avg) after updated_at: "+
 				"the server stamps updated_at before its last writes (store %.1f ms vs client %.1f ms avg)",
 				lag*1000, r.StoreSeconds.Avg*1000, r.ClientSeconds.Avg*1000)

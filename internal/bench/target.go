@@ -33,7 +33,15 @@ type CPUMeter interface {
 	CPUTime() (time.Duration, error)
 	// CPUNote says what the number includes, for the report.
 	CPUNote() string
+	// CPUResolution is the meter's unit: a workflow's rounds must use
+	// minCPUTicks of them for its CPU per task to be reported.
+	CPUResolution() time.Duration
 }
+
+// minCPUTicks is how many units of its meter a workflow's CPU time must
+// reach to be reported (10%): /proc counts in 10 ms, and ten 1 ms
+// executions would otherwise read as 0 or 10 ms.
+const minCPUTicks = 10
 
 // urlTarget is any server reached by URL: bora or the real Mistral.
 type urlTarget struct {
