@@ -227,6 +227,10 @@ func (e *Engine) recordResult(ctx context.Context, q store.Queries, act *workflo
 // checkRunning refuses a result for an action that is not running, or
 // for an attempt other than the one running.
 func checkRunning(act *workflow.ActionExecution, c ActionCompletion) error {
+	if act.State.IsCompleted() {
+		// Mistral's words (it answers them with a 500; bora with 409).
+		return userError(ErrWrongState, "Action %s is already completed", act.ID)
+	}
 	if act.State != workflow.StateRunning {
 		return fmt.Errorf("%w: action execution %s is %s, not RUNNING", ErrWrongState, act.ID, act.State)
 	}

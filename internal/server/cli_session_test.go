@@ -51,6 +51,16 @@ func newCLISession(t *testing.T, st store.Store) *cliSession {
 		cancel()
 		require.NoError(t, <-done)
 	})
+	return newCLISessionAt(t, "http://"+<-addr+"/v2")
+}
+
+// newCLISessionAt runs the client against the API at url (a bora started
+// by the test, or the real Mistral when recording).
+func newCLISessionAt(t *testing.T, url string) *cliSession {
+	t.Helper()
+	if _, err := exec.LookPath("mistral"); err != nil {
+		t.Skip("the mistral client is not installed (apt-get install -y python3-mistralclient)")
+	}
 	// No authentication: the client must not pick up a Keystone setup
 	// from the environment.
 	var env []string
@@ -59,7 +69,7 @@ func newCLISession(t *testing.T, st store.Store) *cliSession {
 			env = append(env, kv)
 		}
 	}
-	return &cliSession{t: t, url: "http://" + <-addr + "/v2", dir: t.TempDir(), env: env}
+	return &cliSession{t: t, url: url, dir: t.TempDir(), env: env}
 }
 
 // run runs one command and returns its exit code, stdout and stderr.
