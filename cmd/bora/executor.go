@@ -33,7 +33,7 @@ func executorCommand() *cobra.Command {
 		Long: `Run a remote executor: it claims work from a bora API over HTTP (see
 docs/executor-protocol.md), runs the standard actions and reports the results.
 It needs no database. With --target it serves only the tasks whose target:
-names it; without, the default queue.
+names it; without, the default queue and the tasks whose target: is its --name.
 
 SIGINT or SIGTERM stops claiming, finishes and reports the actions in flight
 (past --drain-timeout it stops them; safe-rerun ones are handed back), and

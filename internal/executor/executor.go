@@ -38,8 +38,12 @@ import (
 
 // Options tune an Executor; zero values take the defaults.
 type Options struct {
-	Name   string // lease owner name
-	Target string // "" = the default queue
+	Name string // lease owner name
+	// Target, when set, makes this executor serve only the tasks whose
+	// target: names it (a dedicated pool). Otherwise it serves the default
+	// queue and the tasks whose target: is its Name, as a Mistral executor
+	// serves untargeted work and work sent to its host.
+	Target string
 	Slots  int    // actions run at once
 	Lease  time.Duration
 	// PollInterval is how long one claim waits for work: the store
@@ -128,7 +132,7 @@ func (x *Executor) Run(ctx context.Context) error {
 		// The claim itself is not cut by a stop (its answer would be lost
 		// with the items in it); only its wait is.
 		items, err := x.src.Claim(runCtx, ClaimRequest{
-			Owner: x.opts.Name, Target: x.opts.Target, Max: free, Lease: x.opts.Lease,
+			Owner: x.opts.Name, Targets: x.queues(), Max: free, Lease: x.opts.Lease,
 			Wait: x.opts.PollInterval, Stop: ctx.Done(),
 		})
 		if err != nil {
@@ -136,7 +140,7 @@ func (x *Executor) Run(ctx context.Context) error {
 			if errors.Is(err, ErrUnavailable) {
 				level = slog.LevelWarn // the database or the API is away; it will be back
 			}
-			x.log.Log(ctx, level, "executor: claiming work items failed", "target", x.opts.Target, "err", err)
+			x.log.Log(ctx, level, "executor: claiming work items failed", "targets", x.queues(), "err", err)
 			sleepCtx(ctx, x.opts.PollInterval)
 			continue
 		}
@@ -258,6 +262,17 @@ func (x *Executor) leaseLength(it *Item) time.Duration {
 		return it.Lease
 	}
 	return x.opts.Lease
+}
+
+// queues are the targets this executor takes work from.
+func (x *Executor) queues() []string {
+	if x.opts.Target != "" {
+		return []string{x.opts.Target}
+	}
+	if x.opts.Name == "" {
+		return []string{""}
+	}
+	return []string{"", x.opts.Name}
 }
 
 func (x *Executor) hold(it *Item) *heldItem {

@@ -44,7 +44,7 @@ func NewHTTPSource(baseURL, token string, client *http.Client) *HTTPSource {
 // leaving them leased to nobody.
 func (s *HTTPSource) Claim(ctx context.Context, r ClaimRequest) ([]*Item, error) {
 	req := wire.ClaimRequest{
-		Executor: r.Owner, Target: r.Target, Max: r.Max,
+		Executor: r.Owner, Targets: r.Targets, Max: r.Max,
 		Wait: r.Wait.Seconds(), Lease: r.Lease.Seconds(), ClaimID: id.New(),
 	}
 	var res wire.ClaimResponse
@@ -63,7 +63,7 @@ func (s *HTTPSource) Claim(ctx context.Context, r ClaimRequest) ([]*Item, error)
 		backoff *= 2
 	}
 	if err != nil {
-		return nil, fmt.Errorf("claim work of target %q: %w", r.Target, err)
+		return nil, fmt.Errorf("claim work of targets %q: %w", r.Targets, err)
 	}
 	items := make([]*Item, len(res.Items))
 	for i, w := range res.Items {

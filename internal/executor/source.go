@@ -25,7 +25,7 @@ var (
 // remote executor with no database access). Every call is idempotent:
 // the loop repeats a call that failed with ErrUnavailable.
 type Source interface {
-	// Claim leases up to r.Max items of r.Target, waiting up to r.Wait
+	// Claim leases up to r.Max items of r.Targets, waiting up to r.Wait
 	// for some to become available; it returns an empty list, not an
 	// error, when none came.
 	Claim(ctx context.Context, r ClaimRequest) ([]*Item, error)
@@ -42,9 +42,10 @@ type Source interface {
 
 // ClaimRequest is what the loop asks a source for.
 type ClaimRequest struct {
-	Owner  string
-	Target string
-	Max    int
+	Owner string
+	// Targets are the queues to take from ("" is the default queue).
+	Targets []string
+	Max     int
 	Lease  time.Duration
 	Wait   time.Duration
 	// Stop, when closed, ends the wait early (the executor is stopping);

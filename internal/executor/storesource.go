@@ -46,10 +46,10 @@ func (s *StoreSource) Claim(ctx context.Context, r ClaimRequest) ([]*Item, error
 	// claim and the run finds its lease over on waking.
 	asked := time.Now()
 	rows, err := s.Store.WorkItemClaimMany(ctx, store.WorkItemClaimParams{
-		Owner: r.Owner, Target: r.Target, Now: s.now(), Lease: r.Lease, Limit: r.Max,
+		Owner: r.Owner, Targets: r.Targets, Now: s.now(), Lease: r.Lease, Limit: r.Max,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("claim work items of target %q: %w", r.Target, storeErr(err))
+		return nil, fmt.Errorf("claim work items of targets %q: %w", r.Targets, storeErr(err))
 	}
 	if len(rows) > 0 {
 		items := make([]*Item, len(rows))

@@ -45,7 +45,7 @@ func (s *Server) claim(w http.ResponseWriter, r *http.Request) {
 	for {
 		items, err := s.claimNow(r, req, limit, lease)
 		if err != nil {
-			s.writeStoreError(w, r, fmt.Sprintf("claim work of target %q for %s", req.Target, req.Executor), err)
+			s.writeStoreError(w, r, fmt.Sprintf("claim work of targets %q for %s", claimQueues(req), req.Executor), err)
 			return
 		}
 		if r.Context().Err() != nil {
@@ -97,8 +97,17 @@ func (s *Server) claimNow(r *http.Request, req wire.ClaimRequest, limit int, lea
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 30*time.Second)
 	defer cancel()
 	return s.store.WorkItemClaimMany(ctx, store.WorkItemClaimParams{
-		Owner: req.Executor, Target: req.Target, Now: s.opts.Now(), Lease: lease, Limit: limit,
+		Owner: req.Executor, Targets: claimQueues(req), Now: s.opts.Now(), Lease: lease, Limit: limit,
 	})
+}
+
+// claimQueues are the queues a claim request names: targets when given,
+// else its one target ("" is the default queue).
+func claimQueues(req wire.ClaimRequest) []string {
+	if len(req.Targets) > 0 {
+		return req.Targets
+	}
+	return []string{req.Target}
 }
 
 // wireItem turns a leased row into the protocol's item; received is when

@@ -148,7 +148,7 @@ func TestRemoteExecutorOverHTTP(t *testing.T) {
 		c, _ := startRemoteServer(t, st)
 
 		// A wrong token is refused, and not as something to retry.
-		_, err := executor.NewHTTPSource(c.base, "wrong", nil).Claim(t.Context(), executor.ClaimRequest{Owner: "x", Target: "gpu", Max: 1})
+		_, err := executor.NewHTTPSource(c.base, "wrong", nil).Claim(t.Context(), executor.ClaimRequest{Owner: "x", Targets: []string{"gpu"}, Max: 1})
 		require.Error(t, err)
 		require.False(t, errors.Is(err, executor.ErrUnavailable) || errors.Is(err, executor.ErrLeaseLost), "%v", err)
 		require.Contains(t, err.Error(), "401")
@@ -275,7 +275,7 @@ func TestLostClaimAnswerIsRecovered(t *testing.T) {
 		exID := c.start("shout", `"{\"text\": \"again\"}"`)
 		lossy := &loseOneClaimAnswer{}
 		src := executor.NewHTTPSource(c.base, executorToken, &http.Client{Transport: lossy})
-		items, err := src.Claim(t.Context(), executor.ClaimRequest{Owner: "gpu-1", Target: "gpu", Max: 1, Lease: 30 * time.Second, Wait: 5 * time.Second})
+		items, err := src.Claim(t.Context(), executor.ClaimRequest{Owner: "gpu-1", Targets: []string{"gpu"}, Max: 1, Lease: 30 * time.Second, Wait: 5 * time.Second})
 		require.NoError(t, err)
 		require.True(t, lossy.lost.Load(), "the first answer was lost")
 		require.Len(t, items, 1)
@@ -285,5 +285,39 @@ func TestLostClaimAnswerIsRecovered(t *testing.T) {
 		ex := c.waitState(exID)
 		require.Equal(t, "SUCCESS", str(t, ex, "state"), "%s", value.MustEncode(ex))
 		require.True(t, value.Equal(value.MapOf("got", "AGAIN!"), jsonField(t, ex, "output")))
+	})
+}
+
+// TestTargetReachesExecutorByName routes a task with `target: box-7` to
+// the remote executor named box-7, which was started without --target and
+// so serves the default queue and its own name, as a Mistral executor
+// serves the common queue and its host's.
+func TestTargetReachesExecutorByName(t *testing.T) {
+	eachRemoteStore(t, func(t *testing.T, st store.Store) {
+		c, _ := startRemoteServer(t, st)
+		code, body := c.do("POST", "/v2/workflows", "text/plain", `---
+version: '2.0'
+to_box7:
+  output:
+    got: <% $.got %>
+  tasks:
+    t:
+      action: remote.shout text="box"
+      target: box-7
+      publish:
+        got: <% task().result %>
+`)
+		require.Equal(t, http.StatusCreated, code, "%s", value.MustEncode(body))
+		x := executor.NewWithSource(executor.NewHTTPSource(c.base, executorToken, nil), remoteActions(newHolder()), executor.Options{
+			Name: "box-7", Slots: 2, Lease: 3 * time.Second, PollInterval: time.Second, DrainTimeout: 10 * time.Second,
+		})
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() { done <- x.Run(ctx) }()
+		defer func() { cancel(); require.NoError(t, <-done) }()
+
+		ex := c.waitState(c.start("to_box7", `"{}"`))
+		require.Equal(t, "SUCCESS", str(t, ex, "state"), "%s", value.MustEncode(ex))
+		require.True(t, value.Equal(value.MapOf("got", "box!"), jsonField(t, ex, "output")))
 	})
 }

@@ -197,8 +197,8 @@ type Queries interface {
 	EventNextAvailableAt(ctx context.Context) (time.Time, error)
 
 	WorkItemInsert(ctx context.Context, w *WorkItem) error
-	// WorkItemClaimMany leases up to Limit available work items of Target
-	// for Owner, oldest available_at first: each gets a fresh LeaseToken,
+	// WorkItemClaimMany leases up to Limit available work items of any of
+	// the Targets for Owner, oldest available_at first: each gets a fresh LeaseToken,
 	// LeaseExpiresAt = Now + Lease and Claims+1. Only items nobody holds
 	// are available: an item whose lease expired waits for the rescuer
 	// (WorkItemExpiredMany), which decides whether its action may run
@@ -426,11 +426,22 @@ type WorkItem struct {
 
 // WorkItemClaimParams select work items to lease.
 type WorkItemClaimParams struct {
-	Owner  string
-	Target string
-	Now    time.Time
-	Lease  time.Duration
-	Limit  int
+	Owner string
+	// Targets are the queues to take from ("" is the default queue);
+	// none means the default queue alone.
+	Targets []string
+	Now     time.Time
+	Lease   time.Duration
+	Limit   int
+}
+
+// Queues returns the targets a claim takes from: Targets, or the default
+// queue when there are none.
+func (p WorkItemClaimParams) Queues() []string {
+	if len(p.Targets) == 0 {
+		return []string{""}
+	}
+	return p.Targets
 }
 
 // WorkItemExpiredParams select work items whose lease expired.

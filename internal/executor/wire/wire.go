@@ -50,12 +50,15 @@ type Lease struct {
 
 // ClaimRequest asks for work (a long poll of up to Wait seconds).
 type ClaimRequest struct {
-	Executor string  `json:"executor"`
-	Target   string  `json:"target,omitempty"`
-	Max      int     `json:"max,omitempty"`
-	Wait     float64 `json:"wait"`
-	Lease    float64 `json:"lease,omitempty"`
-	ClaimID  string  `json:"claim_id,omitempty"`
+	Executor string `json:"executor"`
+	// Target names one queue ("" is the default queue); Targets, when
+	// given, names several and wins.
+	Target  string   `json:"target,omitempty"`
+	Targets []string `json:"targets,omitempty"`
+	Max     int      `json:"max,omitempty"`
+	Wait    float64  `json:"wait"`
+	Lease   float64  `json:"lease,omitempty"`
+	ClaimID string   `json:"claim_id,omitempty"`
 }
 
 // Item is one leased work item.

@@ -62,13 +62,13 @@ func (q *queries) WorkItemClaimMany(ctx context.Context, p store.WorkItemClaimPa
 	out, err := queryAll(ctx, q.db, scanWorkItem, `UPDATE work_items
 		SET lease_owner = $1, lease_token = $2, lease_expires_at = $3, claims = claims + 1
 		WHERE id IN (SELECT id FROM work_items
-			WHERE target = $4 AND available_at <= $5 AND lease_expires_at IS NULL
+			WHERE target = ANY($4) AND available_at <= $5 AND lease_expires_at IS NULL
 			ORDER BY available_at, id LIMIT $6
 			FOR UPDATE SKIP LOCKED)
 		RETURNING `+workItemColumns,
-		p.Owner, id.New(), micro(p.Now.Add(p.Lease)), p.Target, micro(p.Now), p.Limit)
+		p.Owner, id.New(), micro(p.Now.Add(p.Lease)), p.Queues(), micro(p.Now), p.Limit)
 	if err != nil {
-		return nil, fmt.Errorf("claim work items of target %q for %s: %w", p.Target, p.Owner, err)
+		return nil, fmt.Errorf("claim work items of targets %q for %s: %w", p.Queues(), p.Owner, err)
 	}
 	// RETURNING has no order; callers get the oldest first.
 	slices.SortFunc(out, func(a, b *store.WorkItem) int {

@@ -55,15 +55,21 @@ func (q *queries) WorkItemClaimMany(ctx context.Context, p store.WorkItemClaimPa
 		return nil, fmt.Errorf("claim work items: limit %d must be positive", p.Limit)
 	}
 	now := micros(p.Now)
+	queues := p.Queues()
+	args := []any{p.Owner, id.New(), micros(p.Now.Add(p.Lease))}
+	for _, t := range queues {
+		args = append(args, t)
+	}
+	args = append(args, now, p.Limit)
+	in := strings.TrimSuffix(strings.Repeat("?, ", len(queues)), ", ")
 	out, err := queryAll(ctx, q.w, scanWorkItem, `UPDATE work_items
 		SET lease_owner = ?, lease_token = ?, lease_expires_at = ?, claims = claims + 1
 		WHERE id IN (SELECT id FROM work_items
-			WHERE target = ? AND available_at <= ? AND lease_expires_at IS NULL
+			WHERE target IN (`+in+`) AND available_at <= ? AND lease_expires_at IS NULL
 			ORDER BY available_at, id LIMIT ?)
-		RETURNING `+workItemColumns,
-		p.Owner, id.New(), micros(p.Now.Add(p.Lease)), p.Target, now, p.Limit)
+		RETURNING `+workItemColumns, args...)
 	if err != nil {
-		return nil, fmt.Errorf("claim work items of target %q for %s: %w", p.Target, p.Owner, err)
+		return nil, fmt.Errorf("claim work items of targets %q for %s: %w", queues, p.Owner, err)
 	}
 	// RETURNING has no order; callers get the oldest first.
 	slices.SortFunc(out, func(a, b *store.WorkItem) int {

@@ -22,7 +22,7 @@ func workItemIDs(items []*store.WorkItem) []string {
 func claim(t *testing.T, q store.Queries, target, owner string, now time.Time, limit int) []*store.WorkItem {
 	t.Helper()
 	items, err := q.WorkItemClaimMany(t.Context(), store.WorkItemClaimParams{
-		Owner: owner, Target: target, Now: now, Lease: 30 * time.Second, Limit: limit,
+		Owner: owner, Targets: []string{target}, Now: now, Lease: 30 * time.Second, Limit: limit,
 	})
 	require.NoError(t, err)
 	return items
@@ -74,6 +74,28 @@ func exerciseWorkItems(t *testing.T, open Opener) {
 
 		_, err := s.WorkItemClaimMany(t.Context(), store.WorkItemClaimParams{Owner: "x", Now: T0})
 		require.Error(t, err, "a zero limit is a caller bug")
+	})
+
+	// An executor serves the default queue and its own name at once, as a
+	// Mistral executor takes untargeted work and work sent to its host.
+	leaf(t, "ClaimFromSeveralTargets", open, func(t *testing.T, s store.Store) {
+		ex := Execution(t, s, nil)
+		task := Task(t, s, ex, nil)
+		item := func(target string, at time.Duration) *store.WorkItem {
+			return WorkItem(t, s, ActionExecution(t, s, task, nil), func(w *store.WorkItem) {
+				w.Target = target
+				w.AvailableAt = T0.Add(at)
+			})
+		}
+		mine := item("exec-7", 0)
+		other := item("exec-8", time.Second)
+		plain := item("", 2*time.Second)
+		got, err := s.WorkItemClaimMany(t.Context(), store.WorkItemClaimParams{
+			Owner: "exec-7", Targets: []string{"", "exec-7"}, Now: T0.Add(time.Minute), Lease: time.Minute, Limit: 10,
+		})
+		require.NoError(t, err)
+		require.Equal(t, []string{mine.ID, plain.ID}, workItemIDs(got), "oldest first, another executor's item left alone")
+		require.Equal(t, []string{other.ID}, workItemIDs(claim(t, s, "exec-8", "exec-8", T0.Add(time.Minute), 10)))
 	})
 
 	// The stale-result test: an executor stalls past its lease, another
