@@ -44,7 +44,7 @@ type Options struct {
 	// queue and the tasks whose target: is its Name, as a Mistral executor
 	// serves untargeted work and work sent to its host.
 	Target string
-	Slots  int    // actions run at once
+	Slots  int // actions run at once
 	Lease  time.Duration
 	// PollInterval is how long one claim waits for work: the store
 	// source's poll interval, the HTTP source's long-poll wait.

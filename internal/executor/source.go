@@ -46,8 +46,8 @@ type ClaimRequest struct {
 	// Targets are the queues to take from ("" is the default queue).
 	Targets []string
 	Max     int
-	Lease  time.Duration
-	Wait   time.Duration
+	Lease   time.Duration
+	Wait    time.Duration
 	// Stop, when closed, ends the wait early (the executor is stopping);
 	// a claim already under way still returns what it leased.
 	Stop <-chan struct{}
