@@ -31,8 +31,10 @@ type Options struct {
 }
 
 // DefaultTimeout is how long one string's expressions may evaluate when
-// Options.Timeout is 0.
-const DefaultTimeout = 10 * time.Second
+// Options.Timeout is 0. Evaluation happens inside the engine's database
+// transaction, so it stays well below the PostgreSQL store's
+// idle-in-transaction bound.
+const DefaultTimeout = 5 * time.Second
 
 // Evaluator evaluates expressions inside workflow values. It is safe for
 // concurrent use and caches parsed expressions.

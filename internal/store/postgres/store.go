@@ -38,13 +38,16 @@ var _ store.Store = (*Store)(nil)
 // is applied, and the retry finds the events already applied by another
 // engine. It is generous against the longest CPU spell of an engine
 // transaction (a batch with its inline budget, a few hundred
-// milliseconds) on a loaded machine. A DSN that sets
+// milliseconds) on a loaded machine, and four times the default bound of
+// one expression's evaluation (expression.DefaultTimeout), so a task
+// whose expression runs out of time fails on its own rather than taking
+// its whole transaction down with it. A DSN that sets
 // idle_in_transaction_session_timeout itself wins.
 //
 // lock_timeout is left unset on purpose: a waiter is never the faulty
 // party, and an error would only make it retry into the same lock; the
 // holder's timeout is what frees it.
-const IdleInTransactionTimeout = 10 * time.Second
+const IdleInTransactionTimeout = 20 * time.Second
 
 // Open connects to dsn (a URL or keyword/value string; search_path and
 // other run-time parameters in it apply to every connection). Unless the

@@ -26,7 +26,7 @@ func TestOpenBoundsIdleTransactions(t *testing.T) {
 	require.NoError(t, s.Migrate(ctx))
 	v, err := postgres.Setting(ctx, s, "idle_in_transaction_session_timeout")
 	require.NoError(t, err)
-	require.Equal(t, "10s", v, "the default, IdleInTransactionTimeout")
+	require.Equal(t, "20s", v, "the default, IdleInTransactionTimeout")
 
 	u, err := url.Parse(base)
 	require.NoError(t, err)
