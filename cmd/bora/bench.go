@@ -28,6 +28,7 @@ type benchFlags struct {
 	sizes       string
 	x           int
 	runs        int
+	warmup      int
 	concurrency int
 	poll        time.Duration
 	timeout     time.Duration
@@ -95,6 +96,7 @@ differs from the generator's.`,
 	fl.StringVar(&f.sizes, "sizes", "", "sizes N for the bare shapes of --workflows (10,100,1000)")
 	fl.IntVar(&f.x, "x", 10, "chains X for bare mixed, mixed_join and complex")
 	fl.IntVar(&f.runs, "runs", 3, "rounds, one after another")
+	fl.IntVar(&f.warmup, "warmup", 0, "rounds run first and not counted (the first execution of a definition parses it)")
 	fl.IntVar(&f.concurrency, "concurrency", 1, "executions started at once in each round")
 	fl.DurationVar(&f.poll, "poll", 10*time.Millisecond, "longest wait between two polls of an execution")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "longest one execution may take")
@@ -153,7 +155,7 @@ func runBench(ctx context.Context, f benchFlags, stdout io.Writer) (err error) {
 	}()
 
 	opt := bench.Options{
-		Workflows: specs, Runs: f.runs, Concurrency: f.concurrency,
+		Workflows: specs, Runs: f.runs, Warmup: f.warmup, Concurrency: f.concurrency,
 		Poll: f.poll, Timeout: f.timeout, Timing: f.timing, Verify: f.verify,
 	}
 	if stderrIsTerminal() {

@@ -349,3 +349,27 @@ func TestCPUBelowResolution(t *testing.T) {
 		require.NoError(t, target.Close(t.Context()))
 	}
 }
+
+// TestWarmupNotCounted: warm-up rounds run on the server but not in the
+// results.
+func TestWarmupNotCounted(t *testing.T) {
+	t.Parallel()
+	f, srv := newFakeMistral(t)
+	target, err := NewURLTarget(srv.URL, 2)
+	require.NoError(t, err)
+	defer func() { require.NoError(t, target.Close(t.Context())) }()
+	specs, err := ParseSpecs("par_10")
+	require.NoError(t, err)
+	rep, err := Run(t.Context(), target, Options{Workflows: specs, Runs: 1, Warmup: 2, Concurrency: 2, Poll: time.Millisecond, Timeout: time.Minute})
+	require.NoError(t, err)
+	require.Equal(t, 2, rep.Warmup)
+	require.Equal(t, 2, rep.Results[0].Executions)
+	require.Equal(t, 2, rep.Results[0].Warmup)
+	f.mu.Lock()
+	started := len(f.execs)
+	f.mu.Unlock()
+	require.Equal(t, 6, started, "2 warm-up rounds and 1 counted, of 2 executions each")
+
+	_, err = Run(t.Context(), target, Options{Workflows: specs, Runs: 1, Warmup: -1, Concurrency: 1, Poll: time.Millisecond, Timeout: time.Minute})
+	require.Error(t, err)
+}

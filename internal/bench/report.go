@@ -22,8 +22,12 @@ func WriteJSON(w io.Writer, rep *Report) error {
 // where the times come from.
 func WriteTable(w io.Writer, rep *Report) error {
 	fmt.Fprintf(w, "target: %s\n", rep.Target)
-	fmt.Fprintf(w, "runs: %d sequential round(s) x %d concurrent execution(s); %d CPUs, %s %s/%s\n\n",
-		rep.Runs, rep.Concurrency, rep.CPUs, rep.GoVersion, rep.GOOS, rep.GOARCH)
+	warm := ""
+	if rep.Warmup > 0 {
+		warm = fmt.Sprintf(" after %d uncounted warm-up round(s)", rep.Warmup)
+	}
+	fmt.Fprintf(w, "runs: %d sequential round(s) x %d concurrent execution(s)%s; %d CPUs, %s %s/%s\n\n",
+		rep.Runs, rep.Concurrency, warm, rep.CPUs, rep.GoVersion, rep.GOOS, rep.GOARCH)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "workflow\ttasks\tactions\tok\texec ms min\tp50\tavg\tmax\tms/task\ttasks/s\tactions/s\tCPU ms/task\tCPU ms/action\ttiming\tclient p50 ms\tavg\tPOST avg ms\tchecked\t")
 	for _, r := range rep.Results {

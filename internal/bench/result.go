@@ -30,6 +30,7 @@ type Report struct {
 	Target      string    `json:"target"`
 	Started     time.Time `json:"started"`
 	Runs        int       `json:"runs"`
+	Warmup      int       `json:"warmup_rounds"`
 	Concurrency int       `json:"concurrency"`
 	PollSeconds float64   `json:"poll_max_seconds"`
 	GoVersion   string    `json:"go_version"`
@@ -54,6 +55,7 @@ type Result struct {
 	ActionExecutions int `json:"action_executions"`
 
 	Runs        int            `json:"runs"`
+	Warmup      int            `json:"warmup_rounds"`
 	Concurrency int            `json:"concurrency"`
 	Executions  int            `json:"executions"`
 	Succeeded   int            `json:"succeeded"`

@@ -18,6 +18,10 @@ type Options struct {
 	// Concurrency executions at once and waits for all of them.
 	Runs        int
 	Concurrency int
+	// Warmup is how many rounds run first and are not counted: the first
+	// execution of a definition also parses it and prepares statements,
+	// a cost per definition rather than per task.
+	Warmup int
 	// Poll is the longest wait between two polls of one execution.
 	Poll time.Duration
 	// Timeout bounds one execution.
@@ -39,6 +43,8 @@ func (o *Options) check() error {
 		return errors.New("no workflows to run")
 	case o.Runs < 1:
 		return fmt.Errorf("runs must be at least 1, not %d", o.Runs)
+	case o.Warmup < 0:
+		return fmt.Errorf("warm-up rounds must be 0 or more, not %d", o.Warmup)
 	case o.Concurrency < 1:
 		return fmt.Errorf("concurrency must be at least 1, not %d", o.Concurrency)
 	case o.Poll <= 0:
@@ -65,6 +71,7 @@ func Run(ctx context.Context, t Target, opt Options) (*Report, error) {
 		Target:      t.Describe(),
 		Started:     time.Now().UTC(),
 		Runs:        opt.Runs,
+		Warmup:      opt.Warmup,
 		Concurrency: opt.Concurrency,
 		PollSeconds: opt.Poll.Seconds(),
 		GoVersion:   runtime.Version(),
@@ -119,7 +126,7 @@ func runWorkflow(ctx context.Context, t Target, spec Spec, opt Options) (res *Re
 		}()
 	}
 
-	total := opt.Runs * opt.Concurrency
+	total := (opt.Warmup + opt.Runs) * opt.Concurrency
 	if opt.Progress != nil {
 		opt.Progress.Begin(def.Name(), total)
 		defer opt.Progress.End()
@@ -127,6 +134,21 @@ func runWorkflow(ctx context.Context, t Target, spec Spec, opt Options) (res *Re
 	runID, err := randomTag()
 	if err != nil {
 		return nil, err
+	}
+	var warmupErrors []string
+	for r := 0; r < opt.Warmup; r++ {
+		tag := fmt.Sprintf("bora bench %s %s warm-up %d", def.Name(), runID, r+1)
+		for _, s := range runRound(ctx, t, def.Name(), tag, opt) {
+			if s.err != nil {
+				return nil, s.err
+			}
+			if s.state != "SUCCESS" && len(warmupErrors) < maxErrors {
+				warmupErrors = append(warmupErrors, "warm-up "+s.id+" "+s.state+": "+clip(s.stateInfo, maxInfo))
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 	}
 	// CPU time is optional: a meter that fails leaves the column empty
 	// rather than the run without numbers.
@@ -167,6 +189,8 @@ func runWorkflow(ctx context.Context, t Target, spec Spec, opt Options) (res *Re
 	}
 	sum := summarize(def, opt, rounds, cpu)
 	sum.CPUTooSmall = cpuTooSmall
+	sum.Warmup = opt.Warmup
+	sum.Errors = append(warmupErrors, sum.Errors...)
 	sum.UploadSeconds = upload.Seconds()
 	if opt.Verify {
 		sum.Verified = verify(ctx, c, def, rounds)
