@@ -436,7 +436,32 @@ func (c *cliSession) tasks(t *testing.T) {
 	// the new action runs are what show the rerun happened.
 	c.waitExecution(t, id, "ERROR")
 	require.Greater(t, len(c.list(t, "action-execution-list", checkID)), before)
+
+	// task-rerun --resume (reset false): only the failed item of a
+	// with-items task runs again, here with the env that fixes it.
+	c.ok(t, "workflow-create", c.file("items.yaml", cliItems))
+	items := c.show(t, "execution-create", "cli_items", "{}",
+		fmt.Sprintf(`{"env": {"good": %q, "bad": "http://127.0.0.1:1/"}}`, c.url))["ID"].(string)
+	c.waitExecution(t, items, "ERROR")
+	fetch := c.list(t, "task-list", items)[0]["ID"].(string)
+	require.ElementsMatch(t, []any{"SUCCESS", "ERROR"}, column(c.list(t, "action-execution-list", fetch), "State"))
+	rerun = c.show(t, "task-rerun", "--resume", fetch, "--env", fmt.Sprintf(`{"bad": %q}`, c.url))
+	require.Equal(t, "RUNNING", rerun["State"])
+	c.waitExecution(t, items, "SUCCESS")
+	require.ElementsMatch(t, []any{"SUCCESS", "ERROR", "SUCCESS"}, column(c.list(t, "action-execution-list", fetch), "State"),
+		"the item that succeeded is not run again")
 }
+
+// cliItems fetches two URLs from the env; the second is unreachable until
+// a rerun's env fixes it.
+const cliItems = `---
+version: '2.0'
+cli_items:
+  tasks:
+    fetch:
+      with-items: u in <% [env().get(good), env().get(bad, env().get(good))] %>
+      action: std.http url=<% $.u %>
+`
 
 func (c *cliSession) actionExecutions(t *testing.T) {
 	id := c.show(t, "execution-create", "cli_echo", `{"x": 5}`)["ID"].(string)
