@@ -94,6 +94,12 @@ func (s *Server) updateEnvironment(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, badRequest("Name of the environment is not provided."))
 		return
 	}
+	// A field of the wrong type is a 400 before the environment is
+	// looked up, as Mistral checks the body first.
+	if err := body.applyTo(&store.Environment{}); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	var env *store.Environment
 	err = store.InTx(r.Context(), s.store, func(ctx context.Context, tx store.Tx) error {
 		stored, err := tx.EnvironmentGet(ctx, name)
