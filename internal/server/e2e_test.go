@@ -191,7 +191,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"input not an object", "POST", "/v2/executions", `{"workflow_name": "greet", "input": "[1, 2]"}`, http.StatusBadRequest},
 		{"missing input", "POST", "/v2/executions", `{"workflow_name": "greet"}`, http.StatusBadRequest},
 		{"unknown execution", "GET", "/v2/executions/00000000-0000-0000-0000-000000000000", "", http.StatusNotFound},
-		{"unknown action execution", "PUT", "/v2/action_executions/nope", `{"state": "SUCCESS", "output": "1"}`, http.StatusNotFound},
+		{"unknown action execution", "PUT", "/v2/action_executions/nope", `{"state": "SUCCESS", "output": "{\"r\": 1}"}`, http.StatusNotFound},
 	}
 	for _, tc := range cases {
 		code, body := c.do(tc.method, tc.path, "application/json", tc.body)
