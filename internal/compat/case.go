@@ -76,13 +76,18 @@ type Step struct {
 	// Actions is how many running action executions wait_task waits for
 	// (default 0: only the task state counts).
 	Actions int `json:"actions,omitempty"`
+	// Tasks is how many tasks of the path wait_task waits for, each in
+	// State with Actions running actions (default 1): the children of a
+	// with-items workflow task each have a task of the same path.
+	Tasks int `json:"tasks,omitempty"`
 	// Output is the action result complete_action sends, as JSON text in
 	// a string the way python-mistralclient sends it; with OutputRaw it is
 	// sent as a JSON value instead (Mistral parses a string as JSON).
 	Output    json.RawMessage `json:"output,omitempty"`
 	OutputRaw bool            `json:"output_raw,omitempty"`
 	// Count limits how many of the task's running action executions
-	// complete_action completes (0: all of them).
+	// complete_action completes (0: all of them). On pause, resume and
+	// cancel with Task it limits how many sub-executions are addressed.
 	Count int `json:"count,omitempty"`
 	// Reset and Env are rerun's arguments.
 	Reset *bool           `json:"reset,omitempty"`
@@ -193,6 +198,9 @@ func (c *Case) check() error {
 		}
 		if (s.Op == OpWaitTask || s.Op == OpCompleteAction || s.Op == OpRerun) && s.Task == "" {
 			return fmt.Errorf("step %d: %s needs task", i, s.Op)
+		}
+		if s.Tasks < 0 || (s.Tasks > 0 && s.Op != OpWaitTask) {
+			return fmt.Errorf("step %d: tasks is a positive count of wait_task", i)
 		}
 		if s.Op == OpRerun && s.Reset == nil {
 			return fmt.Errorf("step %d: rerun needs reset", i)

@@ -33,7 +33,10 @@ func Expected(c *Case, golden any) (any, error) {
 // (after normalisation), chained ones included, and the separator before
 // them. The text before them says what failed; the frames are Mistral's
 // own source, which no other server has, so the comparison leaves them out.
-var tracebackTail = regexp.MustCompile(`:?\n<traceback>(?:\nDuring handling of the above exception, another exception occurred:\n\n<traceback>)*$`)
+// Whatever follows the last one is the rest of its exception line: an
+// exception message with line breaks (an action's YAML definition) runs
+// past the one line the normaliser takes as the traceback's end.
+var tracebackTail = regexp.MustCompile(`:?\n<traceback>(?:\nDuring handling of the above exception, another exception occurred:\n\n<traceback>)*(?s:.*)$`)
 
 // dropTracebacks removes the traceback tails of every string in a record.
 func dropTracebacks(v any) any {

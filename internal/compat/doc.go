@@ -28,9 +28,10 @@
 //   - start (as, workflow, namespace, input, params): POST /v2/executions.
 //   - wait (execution, state; no state means any of SUCCESS, ERROR,
 //     CANCELLED, PAUSED) and wait_task (execution, task, state, and
-//     optionally actions: that many RUNNING action executions). A task is
-//     a name, or "parent/child" for a task of the sub-workflow a workflow
-//     task started.
+//     optionally actions: that many RUNNING action executions, and tasks:
+//     that many tasks of the path so, for the children of a with-items
+//     workflow task). A task is a name, or "parent/child" for a task of
+//     the sub-workflow(s) a workflow task started.
 //   - complete_action (execution, task, output, state default SUCCESS,
 //     count default all): PUT /v2/action_executions/{id} for the task's
 //     running action executions, as an outside system finishing
@@ -38,6 +39,9 @@
 //     python-mistralclient sends it (Mistral 15 then insists on an
 //     object); output_raw sends it as a JSON value instead.
 //   - pause, resume, cancel, update_execution (body): PUT /v2/executions/{id}.
+//     Pause, resume and cancel with a task address the sub-executions that
+//     workflow task started instead (count: only the first that many, in
+//     input order), as a user acting on a child alone does.
 //   - rerun (execution, task, reset, env): PUT /v2/tasks/{id}.
 //   - delete_execution, get_execution.
 //   - snapshot: the execution as it is now, recorded in the step's result.
@@ -69,9 +73,10 @@
 // creation order of same-named tasks cannot be read from its API. The
 // state start answers is not recorded: Mistral says RUNNING, a server that
 // runs the first tasks in the request may already be done. When comparing,
-// a text's trailing tracebacks (and the ":" before them) are left out of
-// the golden: they are Mistral's Python frames, which no other server can
-// show; the words before them still have to match.
+// a text's trailing tracebacks (and the ":" before them, and the rest of
+// the last exception's message when it runs over several lines) are left
+// out of the golden: they are Mistral's Python frames, which no other
+// server can show; the words before them still have to match.
 //
 // Where Mistral's own answer is not deterministic (racy global publish,
 // the order in which it lists failed with-items items), the case's ignore

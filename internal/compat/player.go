@@ -122,11 +122,11 @@ func (pl *play) step(ctx context.Context, s Step) (StepResult, error) {
 	case OpCompleteAction:
 		return pl.completeAction(ctx, s)
 	case OpPause:
-		return pl.setState(ctx, s.Execution, map[string]any{"state": "PAUSED"})
+		return pl.setStateOf(ctx, s, map[string]any{"state": "PAUSED"})
 	case OpResume:
-		return pl.setState(ctx, s.Execution, map[string]any{"state": "RUNNING"})
+		return pl.setStateOf(ctx, s, map[string]any{"state": "RUNNING"})
 	case OpCancel:
-		return pl.setState(ctx, s.Execution, map[string]any{"state": "CANCELLED"})
+		return pl.setStateOf(ctx, s, map[string]any{"state": "CANCELLED"})
 	case OpUpdateExecution:
 		var body map[string]any
 		if err := json.Unmarshal(s.Body, &body); err != nil {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 )
 
 // file reads one of the case's definition files.
@@ -130,6 +131,49 @@ func (pl *play) setState(ctx context.Context, name string, body map[string]any) 
 		return StepResult{}, err
 	}
 	return StepResult{Status: r.status, Fault: r.fault(), State: str(r.obj(), "state")}, nil
+}
+
+// setStateOf sends PUT /v2/executions/{id} to the step's execution, or,
+// when the step names a task, to the sub-executions that workflow task
+// started (the first Count of them in input order; all when Count is 0),
+// as a user acting on a child alone does.
+func (pl *play) setStateOf(ctx context.Context, s Step, body map[string]any) (StepResult, error) {
+	if s.Task == "" {
+		return pl.setState(ctx, s.Execution, body)
+	}
+	tasks, err := pl.findTasks(ctx, pl.ids[s.Execution], s.Task)
+	if err != nil {
+		return StepResult{}, err
+	}
+	var subs []map[string]any
+	for _, t := range tasks {
+		found, err := pl.subExecutions(ctx, str(t, "id"))
+		if err != nil {
+			return StepResult{}, err
+		}
+		subs = append(subs, found...)
+	}
+	if len(subs) == 0 {
+		return StepResult{Problem: "no sub-execution of task " + s.Task}, nil
+	}
+	// Input order is the same on every server; creation order within
+	// one second is not readable from Mistral's API.
+	slices.SortStableFunc(subs, func(a, b map[string]any) int {
+		return strings.Compare(canonical(jsonString(a["input"])), canonical(jsonString(b["input"])))
+	})
+	if s.Count > 0 && len(subs) > s.Count {
+		subs = subs[:s.Count]
+	}
+	var res StepResult
+	for _, sub := range subs {
+		r, err := pl.cl.json(ctx, "PUT", "/executions/"+str(sub, "id"), body)
+		if err != nil {
+			return StepResult{}, err
+		}
+		// The last answer stands for all: they are all the same request.
+		res = StepResult{Status: r.status, Fault: r.fault(), State: str(r.obj(), "state")}
+	}
+	return res, nil
 }
 
 // rerun sends PUT /v2/tasks/{id} for the named task (the last failed one

@@ -128,27 +128,38 @@ func (pl *play) waitTask(ctx context.Context, s Step) (StepResult, error) {
 		if err != nil {
 			return false, err
 		}
+		want := max(s.Tasks, 1)
+		ready := 0
 		for _, t := range tasks {
 			last = str(t, "state")
 			if last != s.State {
 				continue
 			}
-			if s.Actions == 0 {
-				return true, nil
+			if s.Actions > 0 {
+				acts, err := pl.runningActions(ctx, str(t, "id"))
+				if err != nil {
+					return false, err
+				}
+				if len(acts) < s.Actions {
+					continue
+				}
 			}
-			acts, err := pl.runningActions(ctx, str(t, "id"))
-			if err != nil {
-				return false, err
-			}
-			if len(acts) >= s.Actions {
-				return true, nil
-			}
+			ready++
+		}
+		if ready >= want {
+			// What was waited for, not the state of whichever task
+			// happened to be listed last.
+			last = s.State
+			return true, nil
 		}
 		return false, nil
 	})
 	res := StepResult{State: last}
 	if !ok {
 		res.Problem = fmt.Sprintf("timed out waiting for task %s to be %s", s.Task, s.State)
+		if s.Tasks > 1 {
+			res.Problem = fmt.Sprintf("timed out waiting for %d tasks %s to be %s", s.Tasks, s.Task, s.State)
+		}
 		if s.Actions > 0 {
 			res.Problem += fmt.Sprintf(" with %d running actions", s.Actions)
 		}

@@ -65,8 +65,38 @@ func (e *Engine) absorb(ctx context.Context, st *txState, run *inlineRunner, ste
 			return err
 		}
 		run.steps = append(run.steps, next)
+		if f.childState != nil && next.Execution.State == workflow.StatePaused && next.PrevState == workflow.StateRunning {
+			// A child that paused itself paused its parent; as Mistral's
+			// pause of the parent, that pause reaches every other
+			// sub-workflow still running below it.
+			paused, err := e.pauseDescendants(ctx, st, next.Execution)
+			if err != nil {
+				return err
+			}
+			run.steps = append(run.steps, paused...)
+		}
 	}
 	return nil
+}
+
+// pauseDescendants pauses the running sub-workflows below ex.
+func (e *Engine) pauseDescendants(ctx context.Context, st *txState, ex *workflow.Execution) ([]*workflow.Step, error) {
+	desc, err := e.descendants(ctx, st, ex)
+	if err != nil {
+		return nil, err
+	}
+	var steps []*workflow.Step
+	for _, d := range desc {
+		if d.State != workflow.StateRunning {
+			continue
+		}
+		step, err := e.changeState(ctx, st, d, workflow.StatePaused, "")
+		if err != nil {
+			return nil, err
+		}
+		steps = append(steps, step)
+	}
+	return steps, nil
 }
 
 func (e *Engine) applyFollowUp(ctx context.Context, st *txState, f followUp) (*workflow.Step, error) {
@@ -244,6 +274,17 @@ func (e *Engine) startChild(ctx context.Context, st *txState, run *inlineRunner,
 		return fmt.Errorf("start sub-workflow %s of task %s: %w", def.Name, c.Task.ID, err)
 	}
 	run.steps = append(run.steps, step)
+	if parent.State == workflow.StatePaused && child.State == workflow.StateRunning {
+		// The parent paused in this transaction before its task's child
+		// started (another child's pause command ran inline). In Mistral
+		// the child starts with its task and the parent's pause reaches it
+		// afterwards: it ends up paused, its first actions running.
+		paused, err := e.machine.Pause(ctx, child, spec, "", st)
+		if err != nil {
+			return fmt.Errorf("pause sub-workflow %s of paused execution %s: %w", child.ID, parent.ID, err)
+		}
+		run.steps = append(run.steps, paused)
+	}
 	return nil
 }
 

@@ -70,11 +70,22 @@ func (e *Engine) UpdateExecution(ctx context.Context, u ExecutionUpdate) (*workf
 				}
 			}
 			run := &inlineRunner{budget: e.opts.RequestInlineBudget}
+			before := ex.State
 			for _, target := range targets {
 				step, err := e.changeState(ctx, st, target, u.State, u.StateInfo)
 				if err != nil {
 					if target != ex && errors.Is(err, workflow.ErrTransition) {
 						continue // a child already in that state (or finished)
+					}
+					if target == ex && u.State == workflow.StateRunning && before == workflow.StatePaused &&
+						ex.State != workflow.StatePaused && errors.Is(err, workflow.ErrTransition) {
+						// A child resumed first already resumed its parent
+						// (the parent was paused only because the child
+						// was) and may have run it to its end: the resume
+						// is done, as in Mistral, where the child's work
+						// runs after the request.
+						set = u.State
+						continue
 					}
 					return err
 				}
@@ -147,6 +158,16 @@ func (e *Engine) descendants(ctx context.Context, st *txState, ex *workflow.Exec
 	all, err := st.tx.ExecutionList(ctx, store.ExecutionListParams{RootExecutionID: ex.RootID()})
 	if err != nil {
 		return nil, fmt.Errorf("list sub-workflows of %s: %w", ex.ID, err)
+	}
+	// Sub-workflows started in this transaction are not in the store yet.
+	listed := make(map[string]bool, len(all))
+	for _, c := range all {
+		listed[c.ID] = true
+	}
+	for _, c := range st.newExecutions {
+		if !listed[c.ID] && c.TaskExecutionID != "" && c.RootID() == ex.RootID() {
+			all = append(all, c)
+		}
 	}
 	parentOf := map[string]string{}
 	for _, child := range all {

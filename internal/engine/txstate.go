@@ -329,7 +329,7 @@ func (s *txState) AdHocAction(ctx context.Context, name, namespace string) (*dsl
 func (s *txState) CheckAction(name, namespace string, input *value.Map) error {
 	def, ok := s.engine.actions.Get(name)
 	if !ok {
-		return fmt.Errorf("Failed to find action [action_name=%s, namespace=%s]", name, namespace)
+		return &workflow.UnknownActionError{Name: name, Namespace: namespace}
 	}
 	_, err := def.PrepareInput(input)
 	return err

@@ -10,40 +10,82 @@ import (
 	"github.com/bora-workflow/bora/internal/value"
 )
 
+// UnknownActionError is a Reader's answer to CheckAction for a name no
+// action has; its text is Mistral's.
+type UnknownActionError struct {
+	Name, Namespace string
+}
+
+func (e *UnknownActionError) Error() string {
+	return fmt.Sprintf("Failed to find action [action_name=%s, namespace=%s]", e.Name, e.Namespace)
+}
+
 // maxAdhocDepth bounds a chain of ad-hoc actions built on each other, so
 // a cycle (a built on b built on a) fails instead of looping.
 const maxAdhocDepth = 32
 
 // adhocChain resolves an action name to the ad-hoc actions it stands for,
-// outermost first; an empty chain means a plain (system) action. Inside a
-// workbook the workbook's own actions come first, as for workflows.
-func (m *Machine) adhocChain(ctx context.Context, s *Step, name string) ([]*dsl.Action, error) {
-	var chain []*dsl.Action
-	for depth := 0; ; depth++ {
+// outermost first, and the full name the outermost was found under; an
+// empty chain means a plain (system) action. Inside a workbook the task's
+// action name finds the workbook's own actions first, as for workflows;
+// a `base:` name does not: Mistral looks bases up by the name as written
+// (a workbook's actions are registered as wb.name), so `base: x` inside a
+// workbook means the global action x, never the workbook's own x.
+func (m *Machine) adhocChain(ctx context.Context, s *Step, name string) ([]*dsl.Action, string, error) {
+	first, full, err := m.findAdhoc(ctx, s, name)
+	if err != nil || first == nil {
+		return nil, "", err
+	}
+	chain := []*dsl.Action{first}
+	for depth := 1; ; depth++ {
 		if depth == maxAdhocDepth {
-			return nil, fmt.Errorf("ad-hoc action %q: its base actions nest deeper than %d (a cycle?)", chain[0].Name, maxAdhocDepth)
+			return nil, "", fmt.Errorf("ad-hoc action %q: its base actions nest deeper than %d (a cycle?)", full, maxAdhocDepth)
 		}
-		a, err := m.findAdhoc(ctx, s, name)
+		a, err := s.reader.AdHocAction(ctx, chain[len(chain)-1].Base, s.Execution.WorkflowNamespace)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		if a == nil {
-			return chain, nil
+			return chain, full, nil
 		}
 		chain = append(chain, a)
-		name = a.Base
 	}
 }
 
-func (m *Machine) findAdhoc(ctx context.Context, s *Step, name string) (*dsl.Action, error) {
+// findAdhoc looks a task's action name up: the workbook's own action
+// first, then the name as written. It returns the name it found.
+func (m *Machine) findAdhoc(ctx context.Context, s *Step, name string) (*dsl.Action, string, error) {
 	ex := s.Execution
 	if i := strings.LastIndex(ex.WorkflowName, "."); i > 0 && !strings.Contains(name, ".") {
-		a, err := s.reader.AdHocAction(ctx, ex.WorkflowName[:i]+"."+name, ex.WorkflowNamespace)
+		local := ex.WorkflowName[:i] + "." + name
+		a, err := s.reader.AdHocAction(ctx, local, ex.WorkflowNamespace)
 		if err != nil || a != nil {
-			return a, err
+			return a, local, err
 		}
 	}
-	return s.reader.AdHocAction(ctx, name, ex.WorkflowNamespace)
+	a, err := s.reader.AdHocAction(ctx, name, ex.WorkflowNamespace)
+	return a, name, err
+}
+
+// storedPrefix starts the text a workbook's action is stored under: the
+// lines cut out of the workbook behind a version line, the key renamed to
+// the full name, so the text parses alone (see internal/api).
+const storedPrefix = "version: '2.0'\n\n"
+
+// mistralActionText is the definition Mistral's messages show for an
+// ad-hoc action found as full when the task named it called: for a
+// workbook's action the lines cut out of the workbook under its short
+// name; any other text as stored.
+func mistralActionText(definition, full, called string) string {
+	rest, ok := strings.CutPrefix(definition, storedPrefix+full+":")
+	if !ok {
+		return definition
+	}
+	short := called
+	if called == full {
+		short = full[strings.LastIndex(full, ".")+1:]
+	}
+	return short + ":" + rest
 }
 
 // expandAdhoc computes the base action's input through the chain: each

@@ -57,7 +57,7 @@ func (r *memReader) CheckAction(name, _ string, _ *value.Map) error {
 	case "std.noop", "std.echo", "std.fail", "std.async_noop":
 		return nil
 	}
-	return fmt.Errorf("Failed to find action [action_name=%s, namespace=]", name)
+	return &workflow.UnknownActionError{Name: name}
 }
 
 func (r *memReader) TaskActions(_ context.Context, taskID string) ([]*workflow.ActionExecution, error) {

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -142,7 +143,7 @@ func (m *Machine) startAction(ctx context.Context, s *Step, t *dsl.Task, task *T
 	if err != nil {
 		return m.startFailure(ctx, s, t, task, fmt.Sprintf("Failed to evaluate safe-rerun of task %q: %v", t.Name, err))
 	}
-	chain, err := m.adhocChain(ctx, s, name)
+	chain, adhocName, err := m.adhocChain(ctx, s, name)
 	if err != nil {
 		return m.startFailure(ctx, s, t, task, err.Error())
 	}
@@ -164,6 +165,13 @@ func (m *Machine) startAction(ctx context.Context, s *Step, t *dsl.Task, task *T
 			call, callInput = run.Call, run.CallInput
 		}
 		if err := s.reader.CheckAction(call, s.Execution.WorkflowNamespace, callInput); err != nil {
+			var unknown *UnknownActionError
+			if len(chain) > 0 && errors.As(err, &unknown) {
+				// Mistral finds an ad-hoc action's base when it builds
+				// the action and names the ad-hoc action, not the base.
+				err = fmt.Errorf("Failed to instantiate an action [action_desc=AdHoc action [name=%s, definition=%s], input_dict=%s]",
+					adhocName, mistralActionText(chain[0].Definition, adhocName, name), value.PyStr(input))
+			}
 			return m.startFailure(ctx, s, t, task, err.Error())
 		}
 	}
@@ -426,6 +434,15 @@ func (m *Machine) ApplyChildResult(ctx context.Context, ex *Execution, spec *dsl
 	}
 	t := spec.TaskByName[task.Name]
 	item := isItemOf(task, child)
+	if t != nil && item && (task.State == StateCancelled || child.State == StateCancelled) {
+		if err := m.cancelItems(ctx, s, t, task); err != nil {
+			return nil, err
+		}
+		if err := m.checkComplete(ctx, s); err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
 	if t == nil || (task.Runtime.ChildID != child.ID && !item) || (task.State != StateRunning && task.State != StatePaused) {
 		return s, nil
 	}
@@ -466,6 +483,45 @@ func (m *Machine) ApplyChildResult(ctx context.Context, ex *Execution, spec *dsl
 	return s, nil
 }
 
+// cancelItems handles a child of a with-items workflow task that ended
+// while or after a child of it was cancelled. Mistral's with-items task
+// ends CANCELLED at its first cancelled child (the parent itself, or the
+// child alone, was cancelled); the children still running run on, and
+// the task's result keeps listing every child ended so far, in item order,
+// as Mistral computes it from the children it has accepted.
+func (m *Machine) cancelItems(ctx context.Context, s *Step, t *dsl.Task, task *Task) error {
+	runs, err := m.itemRuns(ctx, s, t, task)
+	if err != nil {
+		return err
+	}
+	results := make([]any, 0, len(runs))
+	for _, r := range runs {
+		if r.state.IsCompleted() {
+			results = append(results, r.result)
+		}
+	}
+	const info = "One or more actions was cancelled."
+	switch {
+	case task.State == StateCancelled:
+		task.Result = results
+		s.touchTask(task)
+		return nil
+	case task.State != StateRunning && task.State != StatePaused:
+		return nil
+	case s.Execution.State.IsCompleted():
+		// The parent was cancelled first: the task takes the end, and
+		// nothing follows.
+		task.State, task.StateInfo, task.Result = StateCancelled, info, results
+		task.Processed = true
+		s.Execution.Runtime.ActiveTasks--
+		s.touchTask(task)
+		s.touchExecution()
+		return nil
+	}
+	task.Runtime.WithItems.Running--
+	return m.finishRun(ctx, s, t, task, StateCancelled, results, info)
+}
+
 // ApplyChildState mirrors a sub-workflow's pause and resume on the
 // workflow task that runs it, as Mistral's action update does: the task
 // shows PAUSED while its child is paused and the parent pauses with it;
@@ -477,7 +533,8 @@ func (m *Machine) ApplyChildState(ctx context.Context, ex *Execution, spec *dsl.
 	if err != nil {
 		return nil, fmt.Errorf("load parent task %s of execution %s: %w", child.TaskExecutionID, child.ID, err)
 	}
-	if task.Runtime.ChildID != child.ID || ex.State.IsCompleted() {
+	item := isItemOf(task, child)
+	if (task.Runtime.ChildID != child.ID && !item) || ex.State.IsCompleted() {
 		return s, nil
 	}
 	switch {
@@ -489,6 +546,19 @@ func (m *Machine) ApplyChildState(ctx context.Context, ex *Execution, spec *dsl.
 			s.touchExecution()
 		}
 	case child.State == StateRunning && task.State == StatePaused:
+		if item {
+			// A with-items task runs again only once none of its
+			// children is paused, as Mistral's task update checks.
+			children, err := r.TaskChildren(ctx, task.ID)
+			if err != nil {
+				return nil, fmt.Errorf("read the items of task %s: %w", task.ID, err)
+			}
+			for _, c := range children {
+				if c.ID != child.ID && isItemOf(task, c) && c.State == StatePaused {
+					return s, nil
+				}
+			}
+		}
 		task.State = StateRunning
 		s.touchTask(task)
 		if ex.State != StatePaused {

@@ -120,7 +120,7 @@ func (m *Machine) ApplyActionResult(ctx context.Context, ex *Execution, spec *ds
 	}
 	if act.State == StateSuccess {
 		// An ad-hoc action's output transforms apply to its base's result.
-		chain, err := m.adhocChain(ctx, s, act.Name)
+		chain, _, err := m.adhocChain(ctx, s, act.Name)
 		if err != nil {
 			return nil, err
 		}
@@ -143,17 +143,18 @@ func (m *Machine) ApplyActionResult(ctx context.Context, ex *Execution, spec *ds
 	if err != nil {
 		return nil, fmt.Errorf("load task %s of action %s: %w", act.TaskExecutionID, act.ID, err)
 	}
-	if task.State != StateRunning || act.Attempt != task.Runtime.Attempt || ex.State == StateCancelled {
-		return s, nil // the task moved on (or the workflow was cancelled): nothing to do
+	if task.State != StateRunning || act.Attempt != task.Runtime.Attempt {
+		return s, nil // the task moved on: nothing to do
 	}
 	taskSpec := spec.TaskByName[task.Name]
 	if taskSpec == nil {
 		return nil, fmt.Errorf("task %q of execution %s is not in the workflow spec", task.Name, ex.ID)
 	}
 	if ex.State.IsCompleted() {
-		// A fail or succeed command ended the workflow while this task ran:
-		// Mistral still completes the task (state, result, publish) but its
-		// controller takes no transition of a completed workflow.
+		// A fail or succeed command, or a cancel, ended the workflow while
+		// this task ran: Mistral still completes the task (state, result,
+		// publish) but its controller takes no transition of a completed
+		// workflow.
 		if task.Runtime.WithItems == nil && task.Runtime.ActionID == act.ID {
 			m.completeAfterEnd(ctx, s, taskSpec, task, act)
 		}
