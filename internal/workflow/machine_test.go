@@ -735,3 +735,50 @@ var (
 	_ expression.GlobalHost     = workflow.HostProbe()
 	_ expression.ExecutionsHost = workflow.HostProbe()
 )
+
+// TestAdhocBaseIsAGlobalName registers the workbook's actions as a
+// workbook stores them (adhoc_book.greet): the task's action name finds
+// the workbook's own action, but a `base:` name is looked up as written,
+// as Mistral does, so `base: greet` means a global action greet.
+func TestAdhocBaseIsAGlobalName(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		global  bool // a global ad-hoc action "greet" exists too
+		state   workflow.State
+		infoHas string
+		output  any
+	}{
+		{name: "no global base: the task fails to instantiate the action", state: workflow.StateError,
+			infoHas: "Failed to run task [error=Failed to instantiate an action [action_desc=AdHoc action [name=adhoc_book.loud_greet, definition=loud_greet:"},
+		{name: "a global base of that name is the one used", global: true, state: workflow.StateSuccess,
+			output: value.MapOf("plain", "Hello, World!", "chained", value.MapOf("shout", "global bora"))},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, "adhoc.yaml", nil)
+			local := h.reader.adhoc
+			h.reader.adhoc = map[string]*dsl.Action{}
+			for name, a := range local {
+				stored := *a
+				stored.Definition = "version: '2.0'\n\nadhoc_book." + name + ":\n  base: " + a.Base + "\n"
+				h.reader.adhoc["adhoc_book."+name] = &stored
+			}
+			if tc.global {
+				h.reader.adhoc["greet"] = &dsl.Action{Name: "greet", Base: "std.echo",
+					BaseInput: value.MapOf("output", "global <% $.name %>"), Input: []dsl.Param{{Name: "name"}}}
+			}
+			h.ex.WorkflowName = "adhoc_book.wf"
+			h.run()
+			require.Equal(t, tc.state, h.ex.State, "state_info: %s", h.ex.StateInfo)
+			if tc.infoHas != "" {
+				require.Contains(t, h.ex.StateInfo, tc.infoHas)
+				require.Contains(t, h.ex.StateInfo, "input_dict={'who': 'bora'}")
+			}
+			if tc.output != nil {
+				require.True(t, value.Equal(tc.output, h.ex.Output), "output: %s", value.MustEncode(h.ex.Output))
+			}
+		})
+	}
+}
