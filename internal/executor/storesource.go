@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/bora-workflow/bora/internal/action"
+	"github.com/bora-workflow/bora/internal/id"
 	"github.com/bora-workflow/bora/internal/store"
 )
 
@@ -27,6 +29,22 @@ type StoreSource struct {
 	// every Wait stays behind it.
 	Wake <-chan struct{}
 	Now  func() time.Time
+
+	mu sync.Mutex
+	// unanswered are claims that failed without an answer: the
+	// connection broke around the commit, so they may have leased items
+	// nobody runs. The next claim that reaches the store takes them over
+	// by their token rather than leaving them to expire into "executor
+	// lost" failures.
+	unanswered []unansweredClaim
+}
+
+const maxUnanswered = 256
+
+type unansweredClaim struct {
+	token string
+	asked time.Time
+	lease time.Duration
 }
 
 var _ Source = (*StoreSource)(nil)
@@ -44,12 +62,32 @@ func (s *StoreSource) Claim(ctx context.Context, r ClaimRequest) ([]*Item, error
 	// The lease runs from the claim's Now; the deadline from a moment
 	// before it on the monotonic clock, so a process frozen between the
 	// claim and the run finds its lease over on waking.
+	items, err := s.takeOverUnanswered(ctx)
+	if len(items) > 0 {
+		return items, nil
+	}
+	if err != nil {
+		return nil, err
+	}
 	asked := time.Now()
+	token := id.New()
 	rows, err := s.Store.WorkItemClaimMany(ctx, store.WorkItemClaimParams{
-		Owner: r.Owner, Targets: r.Targets, Now: s.now(), Lease: r.Lease, Limit: r.Max,
+		Owner: r.Owner, Targets: r.Targets, Token: token, Now: s.now(), Lease: r.Lease, Limit: r.Max,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("claim work items of targets %q: %w", r.Targets, storeErr(err))
+		err = storeErr(err)
+		if errors.Is(err, ErrUnavailable) {
+			s.mu.Lock()
+			// A long outage fails a claim every poll; the oldest tokens
+			// matter least (their leases run out first), so keep a bounded
+			// number.
+			if len(s.unanswered) == maxUnanswered {
+				s.unanswered = s.unanswered[1:]
+			}
+			s.unanswered = append(s.unanswered, unansweredClaim{token: token, asked: asked, lease: r.Lease})
+			s.mu.Unlock()
+		}
+		return nil, fmt.Errorf("claim work items of targets %q: %w", r.Targets, err)
 	}
 	if len(rows) > 0 {
 		items := make([]*Item, len(rows))
@@ -68,6 +106,30 @@ func (s *StoreSource) Claim(ctx context.Context, r ClaimRequest) ([]*Item, error
 	case <-t.C:
 	}
 	return nil, nil
+}
+
+// takeOverUnanswered returns the items that claims without an answer
+// leased, once the store answers again. Their deadlines count from when
+// those claims were asked, so the executor's lease fence confirms or drops
+// them before anything runs.
+func (s *StoreSource) takeOverUnanswered(ctx context.Context) ([]*Item, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var items []*Item
+	for len(s.unanswered) > 0 {
+		c := s.unanswered[0]
+		rows, err := s.Store.WorkItemListByLease(ctx, c.token)
+		if err != nil {
+			return items, fmt.Errorf("look for items of an unanswered claim: %w", storeErr(err))
+		}
+		s.unanswered = s.unanswered[1:]
+		for _, row := range rows {
+			it := ItemOf(row)
+			it.Deadline, it.Lease = c.asked.Add(c.lease), c.lease
+			items = append(items, it)
+		}
+	}
+	return items, nil
 }
 
 // ItemOf decodes a leased work item row.

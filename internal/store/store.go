@@ -204,6 +204,11 @@ type Queries interface {
 	// (WorkItemExpiredMany), which decides whether its action may run
 	// again (safe-rerun) or failed ("executor lost while running").
 	WorkItemClaimMany(ctx context.Context, p WorkItemClaimParams) ([]*WorkItem, error)
+	// WorkItemListByLease returns the items leased under token now. A
+	// claimer whose claim failed without an answer (the connection broke
+	// around its commit) asks with the token it chose, to take over what
+	// the claim may have leased instead of leaving it to expire.
+	WorkItemListByLease(ctx context.Context, token string) ([]*WorkItem, error)
 	// WorkItemHeartbeat extends a lease; ErrStale when the token no longer holds it.
 	WorkItemHeartbeat(ctx context.Context, p WorkItemHeartbeatParams) error
 	// WorkItemDelete removes a work item held under token (an empty token
@@ -430,9 +435,13 @@ type WorkItemClaimParams struct {
 	// Targets are the queues to take from ("" is the default queue);
 	// none means the default queue alone.
 	Targets []string
-	Now     time.Time
-	Lease   time.Duration
-	Limit   int
+	// Token, when set, is the lease token to give the claimed items (else
+	// one is drawn), so the claimer can find them again with
+	// WorkItemListByLease if the claim's answer is lost.
+	Token string
+	Now   time.Time
+	Lease time.Duration
+	Limit int
 }
 
 // Queues returns the targets a claim takes from: Targets, or the default

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -66,7 +67,7 @@ func (q *queries) WorkItemClaimMany(ctx context.Context, p store.WorkItemClaimPa
 			ORDER BY available_at, id LIMIT $6
 			FOR UPDATE SKIP LOCKED)
 		RETURNING `+workItemColumns,
-		p.Owner, id.New(), micro(p.Now.Add(p.Lease)), p.Queues(), micro(p.Now), p.Limit)
+		p.Owner, cmp.Or(p.Token, id.New()), micro(p.Now.Add(p.Lease)), p.Queues(), micro(p.Now), p.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("claim work items of targets %q for %s: %w", p.Queues(), p.Owner, err)
 	}
@@ -85,6 +86,16 @@ func (q *queries) WorkItemHeartbeat(ctx context.Context, p store.WorkItemHeartbe
 	return q.leaseGuarded(ctx, "heartbeat", p.ID, p.LeaseToken,
 		`UPDATE work_items SET lease_expires_at = $1 WHERE id = $2 AND lease_token = $3`,
 		micro(p.Now.Add(p.Lease)), p.ID, p.LeaseToken)
+}
+
+// WorkItemListByLease implements store.Queries.
+func (q *queries) WorkItemListByLease(ctx context.Context, token string) ([]*store.WorkItem, error) {
+	out, err := queryAll(ctx, q.db, scanWorkItem, `SELECT `+workItemColumns+` FROM work_items
+		WHERE lease_token = $1 ORDER BY available_at, id`, token)
+	if err != nil {
+		return nil, fmt.Errorf("list work items leased under %s: %w", token, err)
+	}
+	return out, nil
 }
 
 // WorkItemDelete implements store.Queries.

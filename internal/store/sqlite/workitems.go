@@ -56,7 +56,11 @@ func (q *queries) WorkItemClaimMany(ctx context.Context, p store.WorkItemClaimPa
 	}
 	now := micros(p.Now)
 	queues := p.Queues()
-	args := []any{p.Owner, id.New(), micros(p.Now.Add(p.Lease))}
+	token := p.Token
+	if token == "" {
+		token = id.New()
+	}
+	args := []any{p.Owner, token, micros(p.Now.Add(p.Lease))}
 	for _, t := range queues {
 		args = append(args, t)
 	}
@@ -86,6 +90,16 @@ func (q *queries) WorkItemHeartbeat(ctx context.Context, p store.WorkItemHeartbe
 	return q.leaseGuarded(ctx, "heartbeat", p.ID, p.LeaseToken,
 		`UPDATE work_items SET lease_expires_at = ? WHERE id = ? AND lease_token = ?`,
 		micros(p.Now.Add(p.Lease)), p.ID, p.LeaseToken)
+}
+
+// WorkItemListByLease implements store.Queries.
+func (q *queries) WorkItemListByLease(ctx context.Context, token string) ([]*store.WorkItem, error) {
+	out, err := queryAll(ctx, q.r, scanWorkItem, `SELECT `+workItemColumns+` FROM work_items
+		WHERE lease_token = ? ORDER BY available_at, id`, token)
+	if err != nil {
+		return nil, fmt.Errorf("list work items leased under %s: %w", token, err)
+	}
+	return out, nil
 }
 
 // WorkItemDelete implements store.Queries.

@@ -98,6 +98,26 @@ func exerciseWorkItems(t *testing.T, open Opener) {
 		require.Equal(t, []string{other.ID}, workItemIDs(claim(t, s, "exec-8", "exec-8", T0.Add(time.Minute), 10)))
 	})
 
+	// A claimer that chose its token finds what it leased under it, even
+	// when the claim's answer never reached it.
+	leaf(t, "ClaimTokenAndListByLease", open, func(t *testing.T, s store.Store) {
+		ex := Execution(t, s, nil)
+		task := Task(t, s, ex, nil)
+		a := WorkItem(t, s, ActionExecution(t, s, task, nil), nil)
+		b := WorkItem(t, s, ActionExecution(t, s, task, nil), func(w *store.WorkItem) { w.AvailableAt = T0.Add(time.Second) })
+		_, err := s.WorkItemClaimMany(t.Context(), store.WorkItemClaimParams{
+			Owner: "x", Token: "tok-1", Now: T0.Add(time.Minute), Lease: time.Minute, Limit: 10,
+		})
+		require.NoError(t, err)
+		got, err := s.WorkItemListByLease(t.Context(), "tok-1")
+		require.NoError(t, err)
+		require.Equal(t, []string{a.ID, b.ID}, workItemIDs(got))
+		require.Equal(t, "tok-1", got[0].LeaseToken)
+		none, err := s.WorkItemListByLease(t.Context(), "tok-2")
+		require.NoError(t, err)
+		require.Empty(t, none)
+	})
+
 	// The stale-result test: an executor stalls past its lease, another
 	// claims the item, and the first one's late result must be refused.
 	leaf(t, "ExpiredLeaseIsReclaimedAndOldTokenIsStale", open, func(t *testing.T, s store.Store) {
