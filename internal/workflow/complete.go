@@ -137,12 +137,19 @@ func (m *Machine) publishRun(ctx context.Context, s *Step, t *dsl.Task, task *Ta
 // the task ends in ERROR keeping its result, no on-* clause runs, and the
 // workflow fails with the same words at once.
 func (m *Machine) completionFailure(ctx context.Context, s *Step, t *dsl.Task, task *Task, msg string) error {
-	ex := s.Execution
 	name, err := m.runName(ctx, s, task)
 	if err != nil {
 		return err
 	}
-	info := fmt.Sprintf("Failed to handle action completion [error=%s, wf=%s, task=%s, action=%s]", msg, s.spec.Name, t.Name, name)
+	m.forceFail(ctx, s, task, fmt.Sprintf("Failed to handle action completion [error=%s, wf=%s, task=%s, action=%s]", msg, s.spec.Name, t.Name, name))
+	return nil
+}
+
+// forceFail ends a task in ERROR with info, outside its transitions, and
+// fails the workflow with the same words at once, as Mistral's
+// force_fail_task does.
+func (m *Machine) forceFail(ctx context.Context, s *Step, task *Task, info string) {
+	ex := s.Execution
 	task.State, task.StateInfo = StateError, info
 	task.Processed = true
 	ex.Runtime.ActiveTasks--
@@ -151,7 +158,6 @@ func (m *Machine) completionFailure(ctx context.Context, s *Step, t *dsl.Task, t
 	if ex.State == StateRunning || ex.State == StatePaused {
 		m.failWorkflow(ctx, s, info)
 	}
-	return nil
 }
 
 // runName is the name of what the task's run executed: its latest action,

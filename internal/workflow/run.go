@@ -205,18 +205,10 @@ func (m *Machine) startAction(ctx context.Context, s *Step, t *dsl.Task, task *T
 // result, and the workflow fails with it at once — on-error and
 // on-complete do not run, since the task never ran.
 func (m *Machine) startFailure(ctx context.Context, s *Step, t *dsl.Task, task *Task, msg string) error {
-	ex := s.Execution
-	info := fmt.Sprintf("Failed to run task [error=%s, wf=%s, task=%s]", msg, s.spec.Name, t.Name)
 	s.dropRuns(task)
-	task.State, task.StateInfo, task.Result = StateError, info, []any{}
-	task.Processed = true
+	task.Result = []any{}
 	task.Runtime.WithItems = nil
-	ex.Runtime.ActiveTasks--
-	s.touchTask(task)
-	s.touchExecution()
-	if ex.State == StateRunning || ex.State == StatePaused {
-		m.failWorkflow(ctx, s, info)
-	}
+	m.forceFail(ctx, s, task, fmt.Sprintf("Failed to run task [error=%s, wf=%s, task=%s]", msg, s.spec.Name, t.Name))
 	return nil
 }
 
