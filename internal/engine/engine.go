@@ -44,6 +44,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -63,12 +64,22 @@ type Options struct {
 	Now func() time.Time
 	// BatchSize is how many events one transaction claims.
 	BatchSize int
-	// InlineBudget bounds how many inline action runs one transaction
-	// takes; beyond it results are written as events for the next one, so
-	// a 10,000-task sequence does not become one giant transaction.
-	InlineBudget int
-	// RequestInlineBudget is the same bound for the work done inside an
-	// API request (a start, an async result): smaller, as a caller waits.
+	// InlineTime bounds how long one engine transaction keeps running
+	// actions inline; beyond it results are written as events for the
+	// next transaction, so a 100,000-task sequence or a task that loops
+	// on itself does not become one giant transaction. It is a time, not
+	// a count, because what it protects is how long the transaction holds
+	// its locks (on SQLite, the one write lock): a count small enough for
+	// slow steps split fast fan-outs, and a split costs each result left
+	// over a second write and a read of its task and action.
+	InlineTime time.Duration
+	// RequestInlineTime is the same bound for the work done inside an
+	// API request (a start, an async result).
+	RequestInlineTime time.Duration
+	// InlineBudget and RequestInlineBudget also bound the inline action
+	// runs by count (default: no bound but the time); tests set them to
+	// split transactions at a known place.
+	InlineBudget        int
 	RequestInlineBudget int
 	// RescueInterval is how often the engine looks for work items whose
 	// lease expired (their executor is gone).
@@ -82,13 +93,14 @@ type Options struct {
 }
 
 const (
-	defaultBatchSize           = 64
-	defaultInlineBudget        = 2000
-	defaultPollInterval        = 500 * time.Millisecond
-	defaultRescueInterval      = 5 * time.Second
-	maxEventAttempts           = 5
-	defaultRequestInlineBudget = 1000
-	specCacheSize              = 4096
+	defaultBatchSize         = 64
+	defaultInlineTime        = 300 * time.Millisecond
+	defaultRequestInlineTime = 300 * time.Millisecond
+	unboundedInlineRuns      = math.MaxInt
+	defaultPollInterval      = 500 * time.Millisecond
+	defaultRescueInterval    = 5 * time.Second
+	maxEventAttempts         = 5
+	specCacheSize            = 4096
 )
 
 // Engine applies events to executions. It is safe for concurrent use;
@@ -127,10 +139,16 @@ func New(st store.Store, reg *action.Registry, eval *expression.Evaluator, opts 
 		opts.BatchSize = defaultBatchSize
 	}
 	if opts.InlineBudget <= 0 {
-		opts.InlineBudget = defaultInlineBudget
+		opts.InlineBudget = unboundedInlineRuns
 	}
 	if opts.RequestInlineBudget <= 0 {
-		opts.RequestInlineBudget = defaultRequestInlineBudget
+		opts.RequestInlineBudget = unboundedInlineRuns
+	}
+	if opts.InlineTime <= 0 {
+		opts.InlineTime = defaultInlineTime
+	}
+	if opts.RequestInlineTime <= 0 {
+		opts.RequestInlineTime = defaultRequestInlineTime
 	}
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = defaultPollInterval

@@ -116,9 +116,10 @@ func TestEngine(t *testing.T) {
 
 			t.Run("a sequence longer than the inline budget continues through events", func(t *testing.T) {
 				t.Parallel()
-				b := setup(t, open, engine.Options{InlineBudget: 7})
+				b := setup(t, open, engine.Options{InlineBudget: 7, RequestInlineBudget: 5})
 				b.define(seqYAML(40, "std.noop"))
 				ex := b.start("seq", nil)
+				require.Equal(t, workflow.StateRunning, ex.State, "the start's transaction stops at its budget")
 				b.drain()
 				ex = b.execution(ex.ID)
 				require.Equal(t, workflow.StateSuccess, ex.State, ex.StateInfo)
@@ -127,6 +128,27 @@ func TestEngine(t *testing.T) {
 				require.Len(t, tasks, 40)
 				for _, task := range tasks {
 					require.Equal(t, workflow.StateSuccess, task.State, task.Name)
+				}
+			})
+
+			t.Run("a spent time budget splits the transaction, and the work goes on", func(t *testing.T) {
+				t.Parallel()
+				// A nanosecond is spent before the first inline run: every
+				// result waits for the next transaction.
+				b := setup(t, open, engine.Options{InlineTime: time.Nanosecond, RequestInlineTime: time.Nanosecond})
+				b.define(seqYAML(15, "std.noop"))
+				b.define(parYAML(30, true))
+				seq := b.start("seq", nil)
+				par := b.start("par", nil)
+				require.Equal(t, workflow.StateRunning, seq.State)
+				require.Equal(t, workflow.StateRunning, par.State)
+				b.drain()
+				for ex, tasks := range map[string]int{seq.ID: 15, par.ID: 32} {
+					got := b.execution(ex)
+					require.Equal(t, workflow.StateSuccess, got.State, got.StateInfo)
+					list, err := b.store.TaskList(t.Context(), store.TaskListParams{ExecutionID: ex})
+					require.NoError(t, err)
+					require.Len(t, list, tasks)
 				}
 			})
 

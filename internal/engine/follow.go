@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/bora-workflow/bora/internal/action"
 	"github.com/bora-workflow/bora/internal/dsl"
@@ -17,9 +18,27 @@ import (
 // sub-workflows), and the budget left for inline action runs. It is a
 // queue, not recursion, so a long sequence does not grow the stack.
 type inlineRunner struct {
-	budget  int
-	steps   []*workflow.Step
-	pending []followUp
+	budget   int       // inline runs left
+	deadline time.Time // no inline runs after it (wall clock: it bounds lock time)
+	steps    []*workflow.Step
+	pending  []followUp
+}
+
+func (e *Engine) engineRunner() *inlineRunner {
+	return &inlineRunner{budget: e.opts.InlineBudget, deadline: time.Now().Add(e.opts.InlineTime)}
+}
+
+func (e *Engine) requestRunner() *inlineRunner {
+	return &inlineRunner{budget: e.opts.RequestInlineBudget, deadline: time.Now().Add(e.opts.RequestInlineTime)}
+}
+
+// take spends one inline run of the budget, if any is left.
+func (r *inlineRunner) take() bool {
+	if r.budget <= 0 || time.Now().After(r.deadline) {
+		return false
+	}
+	r.budget--
+	return true
 }
 
 // followUp is one thing to apply in this transaction: exactly one field is set.
@@ -211,8 +230,7 @@ func (e *Engine) runAction(ctx context.Context, st *txState, run *inlineRunner, 
 		}
 		c := completionOf(act.ID, act.Attempt, out)
 		act.State, act.Result = c.State, c.Result
-		if run.budget > 0 {
-			run.budget--
+		if run.take() {
 			run.pending = append(run.pending, followUp{action: act})
 			return
 		}

@@ -69,7 +69,7 @@ func (e *Engine) UpdateExecution(ctx context.Context, u ExecutionUpdate) (*workf
 					targets = append(targets, desc...)
 				}
 			}
-			run := &inlineRunner{budget: e.opts.RequestInlineBudget}
+			run := e.requestRunner()
 			before := ex.State
 			for _, target := range targets {
 				step, err := e.changeState(ctx, st, target, u.State, u.StateInfo)
@@ -231,7 +231,7 @@ func (e *Engine) RerunTask(ctx context.Context, taskID string, reset bool, env *
 		if err != nil {
 			return err
 		}
-		if err := e.absorb(ctx, st, &inlineRunner{budget: e.opts.RequestInlineBudget}, step); err != nil {
+		if err := e.absorb(ctx, st, e.requestRunner(), step); err != nil {
 			return err
 		}
 		out = task

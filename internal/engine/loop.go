@@ -156,7 +156,7 @@ func (e *Engine) failExecution(ctx context.Context, tx store.Tx, exID, msg strin
 func (e *Engine) applyEvents(ctx context.Context, tx store.Tx, events []*store.Event) error {
 	sort.SliceStable(events, func(i, j int) bool { return events[i].RootID < events[j].RootID })
 	st := e.newTxState(tx)
-	run := &inlineRunner{budget: e.opts.InlineBudget}
+	run := e.engineRunner()
 	locked := ""
 	for _, ev := range events {
 		if ev.RootID != locked {
@@ -183,12 +183,12 @@ func (e *Engine) applyEvents(ctx context.Context, tx store.Tx, events []*store.E
 }
 
 // applyNew applies the start event of an execution inserted in this same
-// transaction, without storing the event. Its inline budget is small: the
-// caller is waiting, and the rest continues through the event queue.
+// transaction, without storing the event. Its inline budget is the
+// request's: what does not fit continues through the event queue.
 func (e *Engine) applyNew(ctx context.Context, tx store.Tx, ex *workflow.Execution, start *store.Event) error {
 	st := e.newTxState(tx)
 	st.executions[ex.ID] = ex
-	run := &inlineRunner{budget: e.opts.RequestInlineBudget}
+	run := e.requestRunner()
 	if err := e.applyEvent(ctx, st, run, start); err != nil {
 		return fmt.Errorf("apply start of execution %s: %w", ex.ID, err)
 	}
@@ -201,7 +201,8 @@ func (e *Engine) applyResultNow(ctx context.Context, tx store.Tx, act *workflow.
 	st := e.newTxState(tx)
 	st.actions[act.ID] = act
 	st.dirtyAction[act.ID] = true
-	run := &inlineRunner{budget: e.opts.RequestInlineBudget, pending: []followUp{{action: act}}}
+	run := e.requestRunner()
+	run.pending = []followUp{{action: act}}
 	if err := e.absorb(ctx, st, run, nil); err != nil {
 		return fmt.Errorf("apply result of action %s: %w", act.ID, err)
 	}
