@@ -68,7 +68,8 @@ func (e *fakeEngine) RerunTask(ctx context.Context, taskID string, reset bool, e
 		return nil, err
 	}
 	answer := *t
-	answer.State, answer.StateInfo = workflow.StateRunning, ""
+	// As the engine's rerun does, the result goes until the new run ends.
+	answer.State, answer.StateInfo, answer.Result = workflow.StateRunning, "", nil
 	return &answer, nil
 }
 

@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/bora-workflow/bora/internal/store"
 	"github.com/bora-workflow/bora/internal/workflow"
@@ -52,6 +53,12 @@ func (s *Server) getTask(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.writeError(w, r, notFoundAs(err, "Task execution not found [id=%s]", id))
 		return
+	}
+	if len(fields) == 0 || slices.Contains(fields, "result") {
+		if t, err = s.withItemResults(r.Context(), t); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 	}
 	rendered, err := renderTask(t, true)
 	if err != nil {
@@ -126,7 +133,8 @@ func (s *Server) writeTaskList(w http.ResponseWriter, r *http.Request, req listR
 // withResult the result is left out (and not encoded).
 func renderTask(t *workflow.Task, withResult bool) (object, error) {
 	// A task that has not completed has no accepted action result yet,
-	// which Mistral shows as an empty list.
+	// which Mistral shows as an empty list (a running with-items task's
+	// finished items come in t.Result, from withItemResults).
 	result := "[]"
 	if withResult && (t.State.IsCompleted() || t.Result != nil) {
 		var err error

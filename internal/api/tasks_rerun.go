@@ -49,7 +49,14 @@ func (s *Server) rerunTask(w http.ResponseWriter, r *http.Request) {
 	// run inline may already have completed it again.
 	answer := *task
 	answer.FinishedAt = nil
-	rendered, err := renderTask(&answer, true)
+	// Mistral reads the result after the rerun: without reset, the items
+	// that succeeded before keep showing theirs.
+	shown, err := s.withItemResults(r.Context(), &answer)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	rendered, err := renderTask(shown, true)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
