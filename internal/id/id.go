@@ -22,19 +22,25 @@ import (
 
 // New returns a new version 7 UUID such as
 // "01a24123-e080-7a4e-9b3c-2f0e8d7c6b5a": the first 48 bits are the Unix
-// time in milliseconds, the remaining 74 (after version and variant) are
-// random.
+// time in milliseconds, the next 12 (after the version) the fraction of
+// that millisecond (RFC 9562's "increased clock precision", ~250 ns
+// steps), the remaining 62 (after the variant) random. With the fraction,
+// rows made one after another in one transaction — which share their
+// created_at — still list in the order they were made (the items of a
+// with-items task, say), without a counter shared by every caller.
 func New() string {
 	return at(time.Now())
 }
 
 func at(t time.Time) string {
 	var b [16]byte
-	_, _ = rand.Read(b[6:]) // crypto/rand.Read never fails on supported platforms
+	_, _ = rand.Read(b[8:]) // crypto/rand.Read never fails on supported platforms
 	var ms [8]byte
 	binary.BigEndian.PutUint64(ms[:], uint64(t.UnixMilli()))
 	copy(b[0:6], ms[2:8])
-	b[6] = b[6]&0x0f | 0x70
+	frac := uint16(int64(t.Nanosecond()%int(time.Millisecond)) * 4096 / int64(time.Millisecond))
+	b[6] = 0x70 | byte(frac>>8)
+	b[7] = byte(frac)
 	b[8] = b[8]&0x3f | 0x80
 	var out [36]byte
 	hex.Encode(out[0:8], b[0:4])

@@ -28,7 +28,8 @@ func TestIDsSortByTheirMillisecond(t *testing.T) {
 		name         string
 		earlier, now time.Time
 	}{
-		{"next millisecond", base, base.Add(time.Millisecond)},
+		{"a microsecond later", base.Add(100 * time.Microsecond), base.Add(101 * time.Microsecond)},
+		{"next millisecond", base.Add(999 * time.Microsecond), base.Add(time.Millisecond)},
 		{"next second", base, base.Add(time.Second)},
 		{"next year", base, base.AddDate(1, 0, 0)},
 	}
