@@ -50,12 +50,16 @@ func BenchmarkWorkflow(b *testing.B) {
 		name, yaml, wf string
 		tasks          int
 	}{
+		// Small ones show the fixed cost of an execution, which the
+		// per-task time of a 10-task workflow cannot hide.
+		{"seq_10", seqYAML(10, "std.noop"), "seq", 10},
+		{"with_items_10", withItemsYAML(10), "items", 10},
 		{"seq_1000", seqYAML(1000, "std.noop"), "seq", 1000},
 		{"par_1000", parYAML(1000, false), "par", 1001},
 		{"join_1000", parYAML(1000, true), "par", 1002},
 		{"with_items_1000", withItemsYAML(1000), "items", 1000},
 		// Ten times wider: time per task must stay flat (nothing O(N²)),
-		// though past the inline budgets results go through events.
+		// though past the inline time budget results go through events.
 		{"par_10000", parYAML(10000, false), "par", 10001},
 	}
 	for drv, open := range map[string]func(testing.TB) store.Store{"sqlite": storetest.OpenSQLite, "postgres": storetest.OpenPostgres} {
