@@ -315,7 +315,7 @@ func renderActionExecution(a *workflow.ActionExecution, withOutput bool) (object
 		{"name", a.Name},
 		{"description", a.Description},
 		{"project_id", projectID},
-		{"accepted", a.Accepted},
+		{"accepted", a.MistralAccepted()},
 		{"input", input},
 		{"output", output},
 		{"created_at", formatTime(a.CreatedAt)},

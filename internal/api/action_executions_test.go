@@ -203,3 +203,23 @@ func TestGetActionExecutionNotFound(t *testing.T) {
 	msg := requireFault(t, api.get("/v2/action_executions/nope"), http.StatusNotFound)
 	require.Contains(t, msg, "nope")
 }
+
+// TestSupersededActionIsShownNotAccepted: a run a retry or a rerun set
+// aside shows accepted false, as in Mistral, though the engine took its
+// result (Accepted stays, so a second delivery is still dropped).
+func TestSupersededActionIsShownNotAccepted(t *testing.T) {
+	api := newTestAPI(t)
+	task, kept := echoAction(t, api)
+	aside := storetest.ActionExecution(t, api.store, task, func(a *workflow.ActionExecution) {
+		a.State, a.Result, a.Accepted, a.Superseded = workflow.StateError, "bad", true, true
+	})
+	running := storetest.ActionExecution(t, api.store, task, nil)
+
+	shown := map[string]any{}
+	for _, item := range getList(t, api.get("/v2/action_executions?task_execution_id="+task.ID).body, "action_executions") {
+		a := item.(*value.Map)
+		shown[get(t, a, "id").(string)] = get(t, a, "accepted")
+	}
+	require.Equal(t, map[string]any{kept.ID: true, aside.ID: false, running.ID: false}, shown)
+	require.Equal(t, false, get(t, api.get("/v2/action_executions/"+aside.ID).body, "accepted"))
+}

@@ -132,7 +132,7 @@ func (s *Server) reportTask(ctx context.Context, t *workflow.Task, f reportFilte
 	actionEntries := make([]object, 0, len(actions))
 	for _, a := range actions {
 		actionEntries = append(actionEntries, object{
-			{"accepted", a.Accepted},
+			{"accepted", a.MistralAccepted()},
 			// bora keeps no heartbeat on the action row; its last change
 			// is the closest thing.
 			{"last_heartbeat", formatTime(a.UpdatedAt)},

@@ -156,6 +156,10 @@ func (m *Machine) Rerun(ctx context.Context, ex *Execution, spec *dsl.Workflow, 
 	task.Runtime.ErrorHandled = false
 	s.touchTask(task)
 	if reset || task.Runtime.WithItems == nil {
+		// Every run so far is set aside, as Mistral's reset does.
+		if err := m.supersede(ctx, s, task, func(*ActionExecution) bool { return true }); err != nil {
+			return nil, err
+		}
 		if err := m.runTask(ctx, s, t, task); err != nil {
 			return nil, err
 		}
@@ -169,7 +173,11 @@ func (m *Machine) Rerun(ctx context.Context, ex *Execution, spec *dsl.Workflow, 
 }
 
 // rerunFailedItems starts again, in the same attempt, every item whose
-// action failed; the items that succeeded keep their results.
+// latest run failed, and sets that run aside; the items that succeeded
+// keep their results. An item still running (its task timed out) is not
+// failed: it keeps its run, whose result the task takes when it comes.
+// The counts are made again from the runs, since a task that ended early
+// stopped counting the results that came after.
 func (m *Machine) rerunFailedItems(ctx context.Context, s *Step, t *dsl.Task, task *Task) error {
 	view := dataView(s.Execution, task.InContext, task)
 	h := host{step: s, task: task}
@@ -182,12 +190,24 @@ func (m *Machine) rerunFailedItems(ctx context.Context, s *Step, t *dsl.Task, ta
 		return err
 	}
 	wi := task.Runtime.WithItems
+	wi.Succeeded, wi.Failed, wi.Running = 0, 0, 0
 	task.State, task.StateInfo, task.Result = StateRunning, "", nil
 	for _, r := range runs { // in item order, so the new runs are listed in that order
-		if r.state == StateSuccess || r.index >= len(bindings) {
+		switch {
+		case r.state == StateSuccess:
+			wi.Succeeded++
+			continue
+		case !r.state.IsCompleted():
+			wi.Running++
+			continue
+		case r.index >= len(bindings):
+			wi.Failed++ // no longer an item: nothing to run it with
 			continue
 		}
-		wi.Failed--
+		if r.action != nil && !r.action.Superseded {
+			r.action.Superseded = true
+			s.ChangedActions = append(s.ChangedActions, r.action)
+		}
 		wi.Running++
 		itemCtx := task.InContext.Clone()
 		itemCtx.Update(bindings[r.index])

@@ -138,6 +138,12 @@ func newHarness(t *testing.T, file string, input *value.Map) *harness {
 	t.Helper()
 	src, err := os.ReadFile(filepath.Join("testdata", file))
 	require.NoError(t, err)
+	return newHarnessFrom(t, file, src, input)
+}
+
+// newHarnessFrom is newHarness for a workflow given as text.
+func newHarnessFrom(t *testing.T, file string, src []byte, input *value.Map) *harness {
+	t.Helper()
 	eval := expression.New(expression.Options{})
 	doc, err := dsl.Parse(file, src, dsl.Options{CheckExpression: func(s string) error { return eval.Validate(s) }})
 	require.NoError(t, err)

@@ -249,8 +249,15 @@ type ActionExecution struct {
 
 	Input  *value.Map
 	Result any // the result on SUCCESS, the error on ERROR
-	// Accepted is true once the engine took the result.
+	// Accepted is true once the engine took the result: a second delivery
+	// of it (a duplicate event, a late report) then changes nothing. It is
+	// the guard of exactly-once, not what the API shows (see
+	// MistralAccepted).
 	Accepted bool
+	// Superseded is set when a retry or a rerun runs the task again after
+	// this run: the task's result no longer counts it, whatever becomes of
+	// it later, and Mistral shows it with accepted false.
+	Superseded bool
 	// Async actions return no result: the API completes them later.
 	Async     bool
 	Target    string
@@ -265,6 +272,16 @@ type ActionExecution struct {
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	LastHeartbeat *time.Time
+}
+
+// MistralAccepted is the action execution's `accepted` as Mistral shows
+// it: the result was taken and no retry or rerun of the task set the run
+// aside since. Mistral keeps one flag for both, and clears it on every
+// run it sets aside (invalidate_result, _reset_actions); bora keeps the
+// guard (Accepted) apart so that clearing the shown flag never lets a
+// result be taken twice.
+func (a *ActionExecution) MistralAccepted() bool {
+	return a.Accepted && !a.Superseded
 }
 
 // hasArrived reports whether from already arrived at this join task.

@@ -314,6 +314,11 @@ func (m *Machine) afterWait(ctx context.Context, s *Step, t *dsl.Task, task *Tas
 		if err != nil {
 			task.State, task.StateInfo = StateError, fmt.Sprintf("Failed to evaluate the retry policy of task %q: %v", t.Name, err)
 		} else if again {
+			// The runs so far no longer count (Mistral's invalidate_result):
+			// the next run's result is the task's.
+			if err := m.supersede(ctx, s, task, func(*ActionExecution) bool { return true }); err != nil {
+				return err
+			}
 			task.Runtime.RetryNo++
 			task.State = StateDelayed
 			task.StateInfo = fmt.Sprintf("Delayed by 'retry' policy [delay=%s]", formatSeconds(delay))
@@ -322,6 +327,28 @@ func (m *Machine) afterWait(ctx context.Context, s *Step, t *dsl.Task, task *Tas
 		}
 	}
 	return m.completeTask(ctx, s, t, task)
+}
+
+// supersede sets aside the task's action executions that pick selects:
+// a retry or a rerun runs the task again, and their results no longer
+// count (Accepted stays as it is: a result still to come for one of them
+// must find it taken or be dropped, never be taken by the new run). A
+// workflow task runs sub-workflows, which have no such flag to show.
+func (m *Machine) supersede(ctx context.Context, s *Step, task *Task, pick func(*ActionExecution) bool) error {
+	if task.Type != TaskTypeAction {
+		return nil
+	}
+	acts, err := s.reader.TaskActions(ctx, task.ID)
+	if err != nil {
+		return fmt.Errorf("read the action executions of task %s to set them aside: %w", task.ID, err)
+	}
+	for _, a := range acts {
+		if !a.Superseded && pick(a) {
+			a.Superseded = true
+			s.ChangedActions = append(s.ChangedActions, a)
+		}
+	}
+	return nil
 }
 
 // retryAgain decides whether the retry policy runs the task once more, as

@@ -143,7 +143,7 @@ func (m *Machine) ApplyActionResult(ctx context.Context, ex *Execution, spec *ds
 	if err != nil {
 		return nil, fmt.Errorf("load task %s of action %s: %w", act.TaskExecutionID, act.ID, err)
 	}
-	if task.State != StateRunning || act.Attempt != task.Runtime.Attempt {
+	if task.State != StateRunning || act.Attempt != task.Runtime.Attempt || act.Superseded {
 		return s, nil // the task moved on: nothing to do
 	}
 	taskSpec := spec.TaskByName[task.Name]

@@ -154,6 +154,7 @@ type itemRun struct {
 	index  int
 	state  State
 	result any
+	action *ActionExecution // nil for a sub-workflow item
 }
 
 // itemRuns reads the latest run of each item of the current attempt, in
@@ -181,7 +182,7 @@ func (m *Machine) itemRuns(ctx context.Context, s *Step, t *dsl.Task, task *Task
 		}
 		for _, a := range acts {
 			if a.Attempt == task.Runtime.Attempt {
-				latest[a.Index] = itemRun{index: a.Index, state: a.State, result: a.Result}
+				latest[a.Index] = itemRun{index: a.Index, state: a.State, result: a.Result, action: a}
 			}
 		}
 	}

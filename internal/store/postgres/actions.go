@@ -11,7 +11,8 @@ import (
 
 const actionColumns = `id, task_execution_id, execution_id, root_execution_id, workflow_name,
 	workflow_namespace, task_name, name, description, project_id, state, state_info, input, result,
-	accepted, async, target, safe_rerun, attempt, item_index, version, created_at, updated_at, last_heartbeat`
+	accepted, async, target, safe_rerun, attempt, item_index, version, created_at, updated_at, last_heartbeat,
+	superseded`
 
 var actionList = listSpec{
 	table:      "action_executions",
@@ -31,7 +32,7 @@ func scanAction(s scanner) (*workflow.ActionExecution, error) {
 	if err := s.Scan(&a.ID, &a.TaskExecutionID, &a.ExecutionID, &a.RootExecutionID, &a.WorkflowName,
 		&a.WorkflowNamespace, &a.TaskName, &a.Name, &a.Description, &a.ProjectID, &a.State, &stateInfo,
 		&input, &result, &a.Accepted, &a.Async, &a.Target, &a.SafeRerun, &a.Attempt, &a.Index, &a.Version,
-		&created, &updated, &heartbeat); err != nil {
+		&created, &updated, &heartbeat, &a.Superseded); err != nil {
 		return nil, err
 	}
 	var dec decoder
@@ -54,12 +55,12 @@ func (q *queries) ActionExecutionInsert(ctx context.Context, a *workflow.ActionE
 	args := []any{a.ID, a.TaskExecutionID, a.ExecutionID, a.RootExecutionID, a.WorkflowName,
 		a.WorkflowNamespace, a.TaskName, a.Name, a.Description, a.ProjectID, string(a.State),
 		nullString(a.StateInfo), enc.mapValue(a.Input), enc.value(a.Result), a.Accepted, a.Async, a.Target,
-		a.SafeRerun, a.Attempt, a.Index, a.Version, a.CreatedAt, a.UpdatedAt, a.LastHeartbeat}
+		a.SafeRerun, a.Attempt, a.Index, a.Version, a.CreatedAt, a.UpdatedAt, a.LastHeartbeat, a.Superseded}
 	if enc.err != nil {
 		return fmt.Errorf("insert action execution %s: %w", a.ID, enc.err)
 	}
 	_, err := q.db.Exec(ctx, `INSERT INTO action_executions (`+actionColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`, args...)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)`, args...)
 	if err != nil {
 		return fmt.Errorf("insert action execution %s: %w", a.ID, mapErr(err))
 	}
@@ -82,15 +83,15 @@ func (q *queries) ActionExecutionUpdate(ctx context.Context, a *workflow.ActionE
 	var enc encoder
 	args := []any{a.Description, string(a.State), nullString(a.StateInfo), enc.mapValue(a.Input),
 		enc.value(a.Result), a.Accepted, a.Async, a.Target, a.SafeRerun, a.Attempt, a.UpdatedAt,
-		a.LastHeartbeat, a.ID, a.Version}
+		a.LastHeartbeat, a.Superseded, a.ID, a.Version}
 	if enc.err != nil {
 		return fmt.Errorf("update action execution %s: %w", a.ID, enc.err)
 	}
 	n, err := affected(q.db.Exec(ctx, `UPDATE action_executions
 		SET description = $1, state = $2, state_info = $3, input = $4, result = $5, accepted = $6, async = $7,
-			target = $8, safe_rerun = $9, attempt = $10, updated_at = $11, last_heartbeat = $12,
+			target = $8, safe_rerun = $9, attempt = $10, updated_at = $11, last_heartbeat = $12, superseded = $13,
 			version = version + 1
-		WHERE id = $13 AND version = $14`, args...))
+		WHERE id = $14 AND version = $15`, args...))
 	if err == nil && n == 0 {
 		err = q.staleOrMissing(ctx, "action_executions", a.ID)
 	}

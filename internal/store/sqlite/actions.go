@@ -11,7 +11,8 @@ import (
 
 const actionColumns = `id, task_execution_id, execution_id, root_execution_id, workflow_name,
 	workflow_namespace, task_name, name, description, project_id, state, state_info, input, result,
-	accepted, async, target, safe_rerun, attempt, item_index, version, created_at, updated_at, last_heartbeat`
+	accepted, async, target, safe_rerun, attempt, item_index, version, created_at, updated_at, last_heartbeat,
+	superseded`
 
 var actionList = listSpec{
 	table:      "action_executions",
@@ -31,7 +32,7 @@ func scanAction(s scanner) (*workflow.ActionExecution, error) {
 	if err := s.Scan(&a.ID, &a.TaskExecutionID, &a.ExecutionID, &a.RootExecutionID, &a.WorkflowName,
 		&a.WorkflowNamespace, &a.TaskName, &a.Name, &a.Description, &a.ProjectID, &a.State, &stateInfo,
 		&input, &result, &a.Accepted, &a.Async, &a.Target, &a.SafeRerun, &a.Attempt, &a.Index, &a.Version,
-		&created, &updated, &heartbeat); err != nil {
+		&created, &updated, &heartbeat, &a.Superseded); err != nil {
 		return nil, err
 	}
 	var dec decoder
@@ -54,12 +55,13 @@ func (q *queries) ActionExecutionInsert(ctx context.Context, a *workflow.ActionE
 	args := []any{a.ID, a.TaskExecutionID, a.ExecutionID, a.RootExecutionID, a.WorkflowName,
 		a.WorkflowNamespace, a.TaskName, a.Name, a.Description, a.ProjectID, string(a.State),
 		nullString(a.StateInfo), enc.mapValue(a.Input), enc.value(a.Result), a.Accepted, a.Async, a.Target,
-		a.SafeRerun, a.Attempt, a.Index, a.Version, micros(a.CreatedAt), micros(a.UpdatedAt), microsPtr(a.LastHeartbeat)}
+		a.SafeRerun, a.Attempt, a.Index, a.Version, micros(a.CreatedAt), micros(a.UpdatedAt), microsPtr(a.LastHeartbeat),
+		a.Superseded}
 	if enc.err != nil {
 		return fmt.Errorf("insert action execution %s: %w", a.ID, enc.err)
 	}
 	_, err := q.w.ExecContext(ctx, `INSERT INTO action_executions (`+actionColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 	if err != nil {
 		return fmt.Errorf("insert action execution %s: %w", a.ID, mapErr(err))
 	}
@@ -82,13 +84,13 @@ func (q *queries) ActionExecutionUpdate(ctx context.Context, a *workflow.ActionE
 	var enc encoder
 	args := []any{a.Description, string(a.State), nullString(a.StateInfo), enc.mapValue(a.Input),
 		enc.value(a.Result), a.Accepted, a.Async, a.Target, a.SafeRerun, a.Attempt, micros(a.UpdatedAt),
-		microsPtr(a.LastHeartbeat), a.ID, a.Version}
+		microsPtr(a.LastHeartbeat), a.Superseded, a.ID, a.Version}
 	if enc.err != nil {
 		return fmt.Errorf("update action execution %s: %w", a.ID, enc.err)
 	}
 	n, err := affected(q.w.ExecContext(ctx, `UPDATE action_executions
 		SET description = ?, state = ?, state_info = ?, input = ?, result = ?, accepted = ?, async = ?,
-			target = ?, safe_rerun = ?, attempt = ?, updated_at = ?, last_heartbeat = ?,
+			target = ?, safe_rerun = ?, attempt = ?, updated_at = ?, last_heartbeat = ?, superseded = ?,
 			version = version + 1
 		WHERE id = ? AND version = ?`, args...))
 	if err == nil && n == 0 {

@@ -24,6 +24,7 @@ func exerciseActions(t *testing.T, open Opener) {
 			a.Input = richMap(t)
 			a.Result = []any{richMap(t), int64(1)}
 			a.Accepted = true
+			a.Superseded = true
 			a.Async = true
 			a.Target = "gpu"
 			a.SafeRerun = true
@@ -65,11 +66,20 @@ func exerciseActions(t *testing.T, open Opener) {
 		require.NoError(t, s.ActionExecutionUpdate(ctx, a))
 		require.EqualValues(t, 2, a.Version)
 
+		// A retry sets the run aside; what the engine took stays taken.
+		a.Superseded = true
+		require.NoError(t, s.ActionExecutionUpdate(ctx, a))
+		got, err := s.ActionExecutionGet(ctx, a.ID)
+		require.NoError(t, err)
+		require.True(t, got.Superseded)
+		require.True(t, got.Accepted)
+		require.False(t, got.MistralAccepted())
+
 		// A duplicate result arriving late is refused.
 		stale.State = workflow.StateError
 		stale.Result = "late"
 		require.ErrorIs(t, s.ActionExecutionUpdate(ctx, &stale), store.ErrStale)
-		got, err := s.ActionExecutionGet(ctx, a.ID)
+		got, err = s.ActionExecutionGet(ctx, a.ID)
 		require.NoError(t, err)
 		require.Equal(t, a, got)
 
