@@ -4,17 +4,15 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
-	"sort"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/bora-workflow/bora/internal/store"
 )
 
-// migrations are applied in file-name order; a file's number is its
-// version and is recorded in schema_migrations once applied.
+// migrations are applied in version order (store.Migrations); a file's
+// number is its version and is recorded in schema_migrations once applied.
 //
 //go:embed migrations/*.sql
 var migrations embed.FS
@@ -24,11 +22,10 @@ var migrations embed.FS
 // starting at once migrate one after the other (the later ones find
 // nothing to do), and a failure leaves the schema as it was.
 func (s *Store) Migrate(ctx context.Context) error {
-	files, err := fs.Glob(migrations, "migrations/*.sql")
+	files, err := store.Migrations(migrations)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	sort.Strings(files)
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('bora.migrate.' || current_schema()))`); err != nil {
 			return fmt.Errorf("lock: %w", err)
@@ -37,8 +34,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 			version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`); err != nil {
 			return fmt.Errorf("create schema_migrations: %w", err)
 		}
-		for _, file := range files {
-			if err := migrateOne(ctx, tx, file); err != nil {
+		for _, m := range files {
+			if err := migrateOne(ctx, tx, m); err != nil {
 				return err
 			}
 		}
@@ -50,13 +47,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 	return nil
 }
 
-func migrateOne(ctx context.Context, tx pgx.Tx, file string) error {
-	name := strings.TrimPrefix(file, "migrations/")
-	num, _, _ := strings.Cut(name, "_")
-	version, err := strconv.Atoi(num)
-	if err != nil {
-		return fmt.Errorf("file %s does not start with a version number", name)
-	}
+func migrateOne(ctx context.Context, tx pgx.Tx, m store.Migration) error {
+	name, version := m.Name, m.Version
 	var applied bool
 	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)`, version).Scan(&applied); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
@@ -64,7 +56,7 @@ func migrateOne(ctx context.Context, tx pgx.Tx, file string) error {
 	if applied {
 		return nil
 	}
-	body, err := migrations.ReadFile(file)
+	body, err := migrations.ReadFile(m.File)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", name, err)
 	}

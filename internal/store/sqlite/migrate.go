@@ -5,15 +5,13 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
-	"io/fs"
-	"sort"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/bora-workflow/bora/internal/store"
 )
 
-// migrations are applied in file-name order; a file's number is its
-// version and is recorded in schema_migrations once applied.
+// migrations are applied in version order (store.Migrations); a file's
+// number is its version and is recorded in schema_migrations once applied.
 //
 //go:embed migrations/*.sql
 var migrations embed.FS
@@ -26,27 +24,21 @@ func (s *Store) Migrate(ctx context.Context) error {
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("migrate: create schema_migrations: %w", mapErr(err))
 	}
-	files, err := fs.Glob(migrations, "migrations/*.sql")
+	files, err := store.Migrations(migrations)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	sort.Strings(files)
-	for _, file := range files {
-		if err := s.migrateOne(ctx, file); err != nil {
+	for _, m := range files {
+		if err := s.migrateOne(ctx, m); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (s *Store) migrateOne(ctx context.Context, file string) error {
-	name := strings.TrimPrefix(file, "migrations/")
-	num, _, _ := strings.Cut(name, "_")
-	version, err := strconv.Atoi(num)
-	if err != nil {
-		return fmt.Errorf("migrate: file %s does not start with a version number", name)
-	}
-	body, err := migrations.ReadFile(file)
+func (s *Store) migrateOne(ctx context.Context, m store.Migration) error {
+	name, version := m.Name, m.Version
+	body, err := migrations.ReadFile(m.File)
 	if err != nil {
 		return fmt.Errorf("migrate: read %s: %w", name, err)
 	}
