@@ -50,7 +50,11 @@ type ExecutionContext struct {
 
 // Definition is a registered action.
 type Definition struct {
-	Name        string
+	Name string
+	// Class is the Python class Mistral implements the action with
+	// (mistral.actions.std_actions.EchoAction): its error texts name it,
+	// and so do ours. Empty: the name stands in.
+	Class       string
 	Description string
 	Params      []Param
 	Run         Func
@@ -149,7 +153,11 @@ func (d *Definition) PrepareInput(input *value.Map) (*value.Map, error) {
 		return out, nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Invalid input [name=%s, class=%s", d.Name, d.Name)
+	class := d.Class
+	if class == "" {
+		class = d.Name
+	}
+	fmt.Fprintf(&b, "Invalid input [name=%s, class=%s", d.Name, class)
 	if len(missing) > 0 {
 		fmt.Fprintf(&b, ", missing=%s", value.PyStr(toAny(missing)))
 	}

@@ -26,6 +26,7 @@ type emailAction struct {
 func (a emailAction) definition() *Definition {
 	return &Definition{
 		Name:        "std.email",
+		Class:       stdClass + "SendEmailAction",
 		Description: "Sends an email through smtp_server and returns None.",
 		Params: []Param{
 			Required("from_addr"), Required("to_addrs"), Required("smtp_server"),

@@ -50,6 +50,7 @@ type httpAction struct {
 func (a httpAction) definition() *Definition {
 	return &Definition{
 		Name:        "std.http",
+		Class:       stdClass + "HTTPAction",
 		Description: "Sends an HTTP request and returns the response as a dict; a status outside 200-306 fails the action with that dict.",
 		Params:      httpParams(),
 		Run: func(ctx context.Context, input *value.Map, _ ExecutionContext) Outcome {

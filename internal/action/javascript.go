@@ -35,6 +35,7 @@ type jsAction struct {
 func (a jsAction) definition(name string) *Definition {
 	return &Definition{
 		Name:        name,
+		Class:       stdClass + "JavaScriptAction",
 		Description: "Runs a JavaScript function body with context bound to $ and returns what it returns.",
 		Params:      []Param{Required("script"), Optional("context", nil)},
 		Run: func(ctx context.Context, input *value.Map, _ ExecutionContext) Outcome {

@@ -13,6 +13,7 @@ import (
 func (a httpAction) mistralHTTPDefinition() *Definition {
 	return &Definition{
 		Name:        "std.mistral_http",
+		Class:       stdClass + "MistralHTTPAction",
 		Description: "std.http that returns no result: the called service completes the action through PUT /v2/action_executions/{id}.",
 		Params:      httpParams(),
 		Run: func(ctx context.Context, input *value.Map, ex ExecutionContext) Outcome {

@@ -17,6 +17,7 @@ import (
 func sleepDefinition() *Definition {
 	return &Definition{
 		Name:        "std.sleep",
+		Class:       stdClass + "SleepAction",
 		Description: "Sleeps for the given number of seconds and returns None.",
 		Params:      []Param{Optional("seconds", int64(1))},
 		Run: func(ctx context.Context, input *value.Map, _ ExecutionContext) Outcome {

@@ -92,6 +92,6 @@ func TestStandardRegistersEveryAction(t *testing.T) {
 func TestMissingInputsUseMistralsMessage(t *testing.T) {
 	t.Parallel()
 	out := runAction(t, action.Standard(), "std.ssh_proxied", value.MapOf("cmd", "x"))
-	require.Equal(t, action.Outcome{Failed: true, Result: "Invalid input [name=std.ssh_proxied, class=std.ssh_proxied, " +
+	require.Equal(t, action.Outcome{Failed: true, Result: "Invalid input [name=std.ssh_proxied, class=mistral.actions.std_actions.SSHProxiedAction, " +
 		"missing=['host', 'username', 'private_key_filename', 'gateway_host']]"}, out)
 }

@@ -27,6 +27,7 @@ type sshAction struct {
 func (a sshAction) definition() *Definition {
 	return &Definition{
 		Name:        "std.ssh",
+		Class:       stdClass + "SSHAction",
 		Description: "Runs cmd over SSH on host (or on each host of a list) and returns its stdout.",
 		Params: []Param{
 			Required("cmd"), Required("host"), Required("username"),
@@ -44,6 +45,7 @@ func (a sshAction) definition() *Definition {
 func (a sshAction) proxiedDefinition() *Definition {
 	return &Definition{
 		Name:        "std.ssh_proxied",
+		Class:       stdClass + "SSHProxiedAction",
 		Description: "Runs cmd over SSH on host through the jump host gateway_host and returns its stdout.",
 		Params: []Param{
 			Required("cmd"), Required("host"), Required("username"),

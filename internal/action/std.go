@@ -47,17 +47,23 @@ func (o StdOptions) Definitions() []*Definition {
 	)
 }
 
+// stdClass is the module of Mistral's standard actions; with the class
+// name it is what Mistral's input errors call an action.
+const stdClass = "mistral.actions.std_actions."
+
 // coreDefinitions are the instant actions the engine may run inline.
 func coreDefinitions() []*Definition {
 	return []*Definition{
 		{
 			Name:        "std.noop",
+			Class:       stdClass + "NoOpAction",
 			Description: "Does nothing and returns None.",
 			Run:         func(context.Context, *value.Map, ExecutionContext) Outcome { return Outcome{} },
 			Inline:      always,
 		},
 		{
 			Name:        "std.echo",
+			Class:       stdClass + "EchoAction",
 			Description: "Returns its output after an optional delay in seconds.",
 			Params:      []Param{Required("output"), Optional("delay", int64(0))},
 			Run:         runEcho,
@@ -68,6 +74,7 @@ func coreDefinitions() []*Definition {
 		},
 		{
 			Name:        "std.fail",
+			Class:       stdClass + "FailAction",
 			Description: "Always fails; error_data, when given, is the error.",
 			Params:      []Param{Optional("error_data", nil)},
 			Run:         runFail,
@@ -75,6 +82,7 @@ func coreDefinitions() []*Definition {
 		},
 		{
 			Name:        "std.async_noop",
+			Class:       stdClass + "AsyncNoOpAction",
 			Description: "Returns no result: completed later through PUT /v2/action_executions/{id}.",
 			Run:         func(context.Context, *value.Map, ExecutionContext) Outcome { return Outcome{Async: true} },
 			Inline:      always,

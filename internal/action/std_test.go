@@ -28,9 +28,9 @@ func TestStandardActions(t *testing.T) {
 		{"fail with data", "std.fail", value.MapOf("error_data", "boom"), action.Outcome{Failed: true, Result: "boom"}, true},
 		{"async_noop returns no result", "std.async_noop", value.NewMap(0), action.Outcome{Async: true}, true},
 		{"missing input", "std.echo", value.NewMap(0),
-			action.Outcome{Failed: true, Result: "Invalid input [name=std.echo, class=std.echo, missing=['output']]"}, true},
+			action.Outcome{Failed: true, Result: "Invalid input [name=std.echo, class=mistral.actions.std_actions.EchoAction, missing=['output']]"}, true},
 		{"unexpected input", "std.noop", value.MapOf("x", int64(1)),
-			action.Outcome{Failed: true, Result: "Invalid input [name=std.noop, class=std.noop, unexpected=['x']]"}, true},
+			action.Outcome{Failed: true, Result: "Invalid input [name=std.noop, class=mistral.actions.std_actions.NoOpAction, unexpected=['x']]"}, true},
 		{"unknown action", "std.nope", value.NewMap(0),
 			action.Outcome{Failed: true, Result: "Failed to find action [action_name=std.nope]"}, true},
 	}

@@ -21,6 +21,7 @@ const testDictInlineSize = 1000
 func testDictDefinition() *Definition {
 	return &Definition{
 		Name:        "std.test_dict",
+		Class:       stdClass + "TestDictAction",
 		Description: "Generates a dict of size keys (key_prefix + index) holding val, for load tests.",
 		Params:      []Param{Optional("size", int64(0)), Optional("key_prefix", ""), Optional("val", "")},
 		Run: func(_ context.Context, input *value.Map, _ ExecutionContext) Outcome {
