@@ -217,9 +217,9 @@ func actionOutput(body jsonBody) (any, error) {
 		if t == "" {
 			return value.NewMap(0), nil // nothing to decode: falsy
 		}
-		decoded, err := value.DecodeString(t)
+		decoded, err := body.decodeJSONText("action_ex", t)
 		if err != nil {
-			return nil, badRequest("Invalid input for field/attribute action_ex. Value: '%s'. %v", value.PyStr(body.fields), err)
+			return nil, err
 		}
 		v = decoded
 	case *value.Map:

@@ -82,10 +82,10 @@ func readRunAction(r *http.Request) (engine.StandaloneAction, runActionParams, e
 	if req.Description, err = body.text("description"); err != nil {
 		return req, p, err
 	}
-	if req.Input, err = body.jsonObject("input"); err != nil {
+	if req.Input, err = body.jsonObject("action_ex", "input"); err != nil {
 		return req, p, err
 	}
-	params, err := body.jsonObject("params")
+	params, err := body.jsonObject("action_ex", "params")
 	if err != nil {
 		return req, p, err
 	}

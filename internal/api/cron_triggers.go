@@ -117,10 +117,10 @@ func (s *Server) readCronTrigger(r *http.Request) (*store.CronTrigger, error) {
 	if t.WorkflowName == "" && t.WorkflowID == "" {
 		return nil, badRequest("Workflow ID or workflow name must be provided. Workflow ID is recommended.")
 	}
-	if t.WorkflowInput, err = body.jsonObject("workflow_input"); err != nil {
+	if t.WorkflowInput, err = body.jsonObject("cron_trigger", "workflow_input"); err != nil {
 		return nil, err
 	}
-	if t.WorkflowParams, err = body.jsonObject("workflow_params"); err != nil {
+	if t.WorkflowParams, err = body.jsonObject("cron_trigger", "workflow_params"); err != nil {
 		return nil, err
 	}
 	if t.RemainingExecutions, err = remainingExecutions(body); err != nil {

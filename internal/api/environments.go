@@ -170,7 +170,7 @@ func (b environmentBody) applyTo(env *store.Environment) error {
 		}
 	}
 	if _, ok := b.fields.Get("variables"); ok {
-		if env.Variables, err = b.jsonObject("variables"); err != nil {
+		if env.Variables, err = b.jsonObject("env", "variables"); err != nil {
 			return err
 		}
 	}

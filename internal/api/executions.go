@@ -82,10 +82,10 @@ func (s *Server) readStartRequest(r *http.Request) (engine.StartRequest, error) 
 			return req, err
 		}
 	}
-	if req.Input, err = body.jsonObject("input"); err != nil {
+	if req.Input, err = body.jsonObject("wf_ex", "input"); err != nil {
 		return req, err
 	}
-	if req.Params, err = body.jsonObject("params"); err != nil {
+	if req.Params, err = body.jsonObject("wf_ex", "params"); err != nil {
 		return req, err
 	}
 	if sourceID != "" {

@@ -61,12 +61,12 @@ func readExecutionUpdate(r *http.Request, id string) (engine.ExecutionUpdate, er
 	if err != nil {
 		return u, err
 	}
-	params, err := body.jsonObject("params")
+	params, err := body.jsonObject("wf_ex", "params")
 	if err != nil {
 		return u, err
 	}
 	if env, ok := params.Get("env"); ok && !pythonFalsy(env) {
-		m, isMap, err := envMap(env)
+		m, isMap, err := envMap(env, decodeParamsEnv)
 		if err != nil {
 			return u, err
 		}
@@ -97,16 +97,29 @@ func readExecutionUpdate(r *http.Request, id string) (engine.ExecutionUpdate, er
 	return u, nil
 }
 
+// decodeParamsEnv decodes an env given as text inside the params of an
+// execution PUT. Mistral checks it only after finding the execution, in
+// words not yet compared with bora's, so bora says it its own way.
+func decodeParamsEnv(text string) (any, error) {
+	v, err := value.DecodeString(text)
+	if err != nil {
+		return nil, badRequest("Invalid input for field/attribute env: the string is not valid JSON: %v", err)
+	}
+	return v, nil
+}
+
 // envMap reads an environment given as an object or as a string holding
-// one (Mistral's client sends the rerun env JSON-encoded).
-func envMap(v any) (*value.Map, bool, error) {
+// one (Mistral's client sends the rerun env JSON-encoded). decode turns
+// the string into a value, failing in the words the caller's endpoint
+// answers with.
+func envMap(v any, decode func(text string) (any, error)) (*value.Map, bool, error) {
 	switch t := v.(type) {
 	case *value.Map:
 		return t, true, nil
 	case string:
-		decoded, err := value.DecodeString(t)
+		decoded, err := decode(t)
 		if err != nil {
-			return nil, false, badRequest("Invalid input for field/attribute env: the string is not valid JSON: %v", err)
+			return nil, false, err
 		}
 		if decoded == nil {
 			return nil, false, nil

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/bora-workflow/bora/internal/pyjson"
 	"github.com/bora-workflow/bora/internal/value"
 )
 
@@ -95,8 +96,10 @@ func (b jsonBody) text(name string) (string, error) {
 // jsonObject returns an attribute that holds a JSON object, given either
 // as an object or as a string holding one: Mistral's client sends
 // execution input and params as JSON-encoded strings, other clients send
-// objects. Absent, null, "", "null" and "{}" give an empty map.
-func (b jsonBody) jsonObject(name string) (*value.Map, error) {
+// objects. Absent, null, "", "null" and "{}" give an empty map. resource
+// is the name Mistral's answer gives the whole body when the string is
+// not JSON (see decodeJSONText).
+func (b jsonBody) jsonObject(resource, name string) (*value.Map, error) {
 	v, ok := b.fields.Get(name)
 	if !ok || v == nil {
 		return value.NewMap(0), nil
@@ -105,9 +108,9 @@ func (b jsonBody) jsonObject(name string) (*value.Map, error) {
 		if strings.TrimSpace(s) == "" {
 			return value.NewMap(0), nil
 		}
-		decoded, err := value.DecodeString(s)
+		decoded, err := b.decodeJSONText(resource, s)
 		if err != nil {
-			return nil, badRequest("Invalid input for field/attribute %s: the string is not valid JSON: %v", name, err)
+			return nil, err
 		}
 		if decoded == nil {
 			return value.NewMap(0), nil // "null", as Python's `json.loads(s) or {}`
@@ -119,6 +122,31 @@ func (b jsonBody) jsonObject(name string) (*value.Map, error) {
 		return nil, badRequest("Invalid input for field/attribute %s: expected a JSON object, got %s.", name, value.TypeName(v))
 	}
 	return m, nil
+}
+
+// decodeJSONText decodes JSON text given in a field of b. Mistral's
+// JsonType fields decode such text with Python's json.loads while the
+// body is validated, and a failure is a 400 naming the resource (wf_ex,
+// action_ex, env, task, cron_trigger), showing the whole body and
+// giving json.loads' reason; bora gives the same reason, found by
+// walking the text as Python's scanner does.
+func (b jsonBody) decodeJSONText(resource, text string) (any, error) {
+	v, err := value.DecodeString(text)
+	if err == nil {
+		return v, nil
+	}
+	reason := err.Error()
+	if pyErr := pyjson.Check(text); pyErr != nil {
+		reason = pyErr.Error()
+	}
+	// else Python would have decoded it (NaN, Infinity, 1e400) and Mistral
+	// gone on with the value; bora's value model cannot hold it, so Go's
+	// reason is the only true one.
+	return nil, &requestError{
+		status: http.StatusBadRequest,
+		msg:    fmt.Sprintf("Invalid input for field/attribute %s. Value: '%s'. %s", resource, value.PyStr(b.fields), reason),
+		cause:  fmt.Errorf("field of %s holds text that is not JSON: %w", resource, err),
+	}
 }
 
 // jsonValue returns an attribute of any JSON type. A string that holds

@@ -92,7 +92,9 @@ func readRerun(body jsonBody) (rerunRequest, error) {
 		req.reset = b
 	}
 	if v, ok := body.fields.Get("env"); ok && !pythonFalsy(v) {
-		m, isMap, err := envMap(v)
+		// The task resource's env is a JsonType field, so bad text is
+		// refused while the body is validated, as for other JSON text.
+		m, isMap, err := envMap(v, func(text string) (any, error) { return body.decodeJSONText("task", text) })
 		if err != nil {
 			return req, err
 		}
