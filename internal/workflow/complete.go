@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -87,7 +88,7 @@ func (m *Machine) completeTask(ctx context.Context, s *Step, t *dsl.Task, task *
 			return err
 		}
 	}
-	return nil
+	return m.missTransitions(ctx, s, t, chosen)
 }
 
 // takeTransition arrives at the next task, or carries out an engine command.
@@ -338,48 +339,19 @@ func truthy(v any) bool {
 }
 
 // checkComplete ends the workflow when nothing is left to run: SUCCESS
-// when every task error was handled, ERROR otherwise. Join tasks still
-// waiting then can never fire; they fail, as Mistral fails them.
+// when every task error was handled, ERROR otherwise.
 func (m *Machine) checkComplete(ctx context.Context, s *Step) error {
 	ex := s.Execution
 	if ex.State != StateRunning || ex.Runtime.ActiveTasks > 0 {
 		return nil
 	}
 	if ex.Runtime.WaitingJoins > 0 {
-		waiting, err := s.reader.WaitingTasks(ctx, ex.ID)
-		if err != nil {
-			return fmt.Errorf("find waiting join tasks: %w", err)
+		if err := m.failWaitingJoins(ctx, s); err != nil {
+			return err
 		}
-		for _, j := range s.joins {
-			if j.State == StateWaiting && !containsTask(waiting, j) {
-				waiting = append(waiting, j)
-			}
+		if ex.State != StateRunning || ex.Runtime.ActiveTasks > 0 {
+			return nil // a failed join's on-error runs first
 		}
-		for _, t := range waiting {
-			if t.State != StateWaiting {
-				continue
-			}
-			// With nothing left running, every inbound task that did not
-			// arrive ended without taking its transition here (or can no
-			// longer run): Mistral names those and the join gets no result.
-			var failedBy []any
-			for _, in := range s.spec.InboundTasks(t.Name) {
-				if !t.Runtime.hasArrived(in) {
-					failedBy = append(failedBy, in)
-				}
-			}
-			if failedBy == nil {
-				failedBy = []any{}
-			}
-			t.State = StateError
-			t.StateInfo = "Failed by tasks: " + value.PyStr(failedBy)
-			t.Result = []any{}
-			t.Processed = true
-			s.touchTask(t)
-			ex.Runtime.WaitingJoins--
-			ex.Runtime.FailedTasks = append(ex.Runtime.FailedTasks, failedTask(t))
-		}
-		s.touchExecution()
 	}
 	if len(ex.Runtime.CancelledTasks) > 0 {
 		// A cancelled task cancels the workflow, before any error counts.
@@ -397,6 +369,51 @@ func (m *Machine) checkComplete(ctx context.Context, s *Step) error {
 		return nil
 	}
 	m.succeedWorkflow(ctx, s, "")
+	return nil
+}
+
+// failWaitingJoins fails the joins still waiting when nothing else runs.
+// join.go fails a join as soon as an inbound task ends elsewhere, so
+// only a join whose inbound tasks wait on each other in a cycle gets
+// here (Mistral's walk back from such a join never ends, and the workflow
+// hangs RUNNING), or one of an execution that began before bora counted
+// inbound tasks that end elsewhere. With nothing left running, no inbound
+// task that did not arrive ever will.
+func (m *Machine) failWaitingJoins(ctx context.Context, s *Step) error {
+	ex := s.Execution
+	waiting, err := s.reader.WaitingTasks(ctx, ex.ID)
+	if err != nil {
+		return fmt.Errorf("find waiting join tasks: %w", err)
+	}
+	// This step's copy of a join is the current one.
+	for i, w := range waiting {
+		if j := s.joins[w.Name]; j != nil && j.ID == w.ID {
+			waiting[i] = j
+		}
+	}
+	for _, j := range s.joins {
+		if j.State == StateWaiting && !containsTask(waiting, j) {
+			waiting = append(waiting, j)
+		}
+	}
+	for _, task := range waiting {
+		if task.State != StateWaiting || ex.State != StateRunning {
+			continue // failing an earlier one failed this one too
+		}
+		t := s.spec.TaskByName[task.Name]
+		if t == nil {
+			return fmt.Errorf("waiting task %q of execution %s is not in the workflow spec", task.Name, ex.ID)
+		}
+		for _, in := range m.joins.of(s.spec).inbound[task.Name] {
+			if !task.Runtime.hasArrived(in) && !slices.Contains(task.Runtime.JoinFailedFrom, in) {
+				task.Runtime.JoinFailedFrom = append(task.Runtime.JoinFailedFrom, in)
+			}
+		}
+		s.joins[task.Name] = task
+		if err := m.failJoin(ctx, s, t, task); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -482,12 +482,21 @@ func TestInputValidation(t *testing.T) {
 // 10 tasks and of 300.
 func TestStepCostIsConstant(t *testing.T) {
 	t.Parallel()
-	for _, shape := range []string{"seq", "join"} {
-		small := runShape(t, shape, 10)
-		big := runShape(t, shape, 300)
-		require.Equal(t, small.ex.State, workflow.StateSuccess)
-		require.Equal(t, big.ex.State, workflow.StateSuccess)
-		require.Equal(t, small.maxRead, big.maxRead, "%s: reads per step must not grow with the number of tasks", shape)
+	for _, tc := range []struct {
+		shape string
+		state workflow.State
+	}{
+		{"seq", workflow.StateSuccess},
+		{"join", workflow.StateSuccess},
+		// Every branch passes by an error handler with a join after it,
+		// and the last branch fails: the join learns of it at once.
+		{"join_miss", workflow.StateError},
+	} {
+		small := runShape(t, tc.shape, 10)
+		big := runShape(t, tc.shape, 300)
+		require.Equal(t, tc.state, small.ex.State, small.ex.StateInfo)
+		require.Equal(t, tc.state, big.ex.State, big.ex.StateInfo)
+		require.Equal(t, small.maxRead, big.maxRead, "%s: reads per step must not grow with the number of tasks", tc.shape)
 	}
 }
 
@@ -527,6 +536,20 @@ func generate(shape string, n int) string {
 		for i := 0; i < n; i++ {
 			fmt.Fprintf(&b, "    p%d:\n      action: std.noop\n      on-success: done\n", i)
 		}
+		b.WriteString("    done:\n      join: all\n")
+	case "join_miss":
+		b.WriteString("    start:\n      on-success:\n")
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "        - p%d\n", i)
+		}
+		for i := 0; i < n; i++ {
+			action := "std.noop"
+			if i == n-1 {
+				action = "std.fail"
+			}
+			fmt.Fprintf(&b, "    p%d:\n      action: %s\n      on-success: done\n      on-error: handle\n", i, action)
+		}
+		b.WriteString("    handle:\n      on-success: report\n    report:\n      join: 1\n")
 		b.WriteString("    done:\n      join: all\n")
 	}
 	return b.String()

@@ -100,6 +100,11 @@ type ExecutionRuntime struct {
 	ActiveTasks int `json:"active_tasks,omitempty"`
 	// WaitingJoins counts join tasks still WAITING for inbound transitions.
 	WaitingJoins int `json:"waiting_joins,omitempty"`
+	// Unreached maps a task with no task execution yet, and a join at or
+	// after it, to the inbound tasks that ended without a transition to
+	// it: a join created later counts them as failed, and a task all of
+	// whose inbound tasks are listed can never run (see join.go).
+	Unreached map[string][]string `json:"unreached,omitempty"`
 	// FailedTasks names tasks that ended in ERROR with no on-error or
 	// on-complete clause to handle them, in the order they failed.
 	FailedTasks []FailedTask `json:"failed_tasks,omitempty"`
@@ -183,6 +188,13 @@ type TaskRuntime struct {
 	// JoinArrivedFrom names the inbound tasks that arrived, so a repeated
 	// arrival from the same task is not counted twice.
 	JoinArrivedFrom []string `json:"join_arrived_from,omitempty"`
+	// JoinFailedFrom names the inbound tasks of a waiting join that will
+	// never arrive: they ended without a transition to it, or can no
+	// longer run. Too many and the join fails.
+	JoinFailedFrom []string `json:"join_failed_from,omitempty"`
+	// JoinContext merges the contexts of the arrivals after the first
+	// (whose context is InContext) until the join fires.
+	JoinContext *value.Map `json:"join_context,omitempty"`
 	// arrived indexes JoinArrivedFrom; built on first use so a wide join
 	// costs O(1) per arrival, not O(arrivals).
 	arrived map[string]bool

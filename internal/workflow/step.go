@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/bora-workflow/bora/internal/dsl"
 	"github.com/bora-workflow/bora/internal/expression"
@@ -211,13 +212,16 @@ func actionStateInfo(act *ActionExecution) string {
 // arrive handles a transition (or the start) reaching task t with the
 // given context. A plain task starts a new task execution; a join task
 // counts the arrival on its WAITING execution and starts when enough
-// inbound transitions arrived.
+// inbound transitions arrived (see join.go for when it fails instead).
 func (m *Machine) arrive(ctx context.Context, s *Step, t *dsl.Task, inCtx *value.Map, from string) error {
 	ex := s.Execution
 	if ex.State.IsCompleted() {
 		return nil // a task that could not start already ended the workflow
 	}
 	if !t.Join.IsJoin() {
+		if _, ok := ex.Runtime.Unreached[t.Name]; ok {
+			delete(ex.Runtime.Unreached, t.Name) // it runs after all (a loop came back)
+		}
 		task := m.newTask(s, t, inCtx.Clone(), StateRunning)
 		ex.Runtime.ActiveTasks++
 		s.touchExecution()
@@ -246,6 +250,13 @@ func (m *Machine) arrive(ctx context.Context, s *Step, t *dsl.Task, inCtx *value
 			return nil
 		}
 		task = m.newTask(s, t, value.NewMap(inCtx.Len()), StateWaiting)
+		task.StateInfo = "Task is waiting." // Mistral's words for a deferred task
+		// Inbound tasks that ended before the join had a task execution
+		// were kept on the execution; from here the join counts them.
+		if missed, ok := ex.Runtime.Unreached[t.Name]; ok {
+			task.Runtime.JoinFailedFrom = slices.DeleteFunc(missed, func(n string) bool { return n == from })
+			delete(ex.Runtime.Unreached, t.Name)
+		}
 		ex.Runtime.WaitingJoins++
 		s.touchExecution()
 	} else {
@@ -256,20 +267,19 @@ func (m *Machine) arrive(ctx context.Context, s *Step, t *dsl.Task, inCtx *value
 	if from != "" && task.Runtime.hasArrived(from) {
 		return nil // a loop brought the same inbound task again; it counts once
 	}
+	// A loop may bring an inbound task that ended elsewhere before: its
+	// latest run is the one that counts, as Mistral reads the latest.
+	task.Runtime.JoinFailedFrom = slices.DeleteFunc(task.Runtime.JoinFailedFrom, func(n string) bool { return n == from })
+	if task.Runtime.JoinArrived == 0 {
+		value.MergeDicts(task.InContext, inCtx)
+	} else {
+		// Mistral's waiting join keeps the context of the first arrival
+		// and gathers the others only when it fires: a join that fails
+		// sees the first alone.
+		task.Runtime.JoinContext = value.MergeDicts(task.Runtime.JoinContext, inCtx)
+	}
 	task.Runtime.arrive(from)
-	value.MergeDicts(task.InContext, inCtx)
-
-	need := t.Join.Count
-	if t.Join.All {
-		need = s.spec.InboundCount(t.Name)
-	}
-	if task.Runtime.JoinArrived < need {
-		return nil
-	}
-	task.State = StateRunning
-	ex.Runtime.WaitingJoins--
-	ex.Runtime.ActiveTasks++
-	return m.beginTask(ctx, s, t, task)
+	return m.settleJoin(ctx, s, t, task)
 }
 
 func (m *Machine) newTask(s *Step, t *dsl.Task, inCtx *value.Map, state State) *Task {
