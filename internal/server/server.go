@@ -191,15 +191,25 @@ func (p *Process) Run(ctx context.Context, ready func(addr string)) error {
 		if ready != nil {
 			ready(ln.Addr().String())
 		}
-		wg.Add(1)
+		// Serve returns as soon as Shutdown starts, while Shutdown still
+		// drains the open connections: Run waits for both, so nothing the
+		// API started outlives Run.
+		served := make(chan struct{})
+		wg.Add(2)
 		go func() {
 			defer wg.Done()
+			defer close(served)
 			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				errs <- fmt.Errorf("serve API: %w", err)
 			}
 		}()
 		go func() {
-			<-ctx.Done()
+			defer wg.Done()
+			select {
+			case <-ctx.Done():
+			case <-served:
+				return // Serve failed on its own: nothing to drain
+			}
 			shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.cfg.DrainTimeout)
 			defer cancel()
 			_ = srv.Shutdown(shutdownCtx)
