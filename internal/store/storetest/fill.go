@@ -102,6 +102,16 @@ func fillValue(t testing.TB, v reflect.Value, path string, n *int) {
 		v.Set(reflect.MakeSlice(v.Type(), 2, 2))
 		fillValue(t, v.Index(0), path+"[0]", n)
 		fillValue(t, v.Index(1), path+"[1]", n)
+	case reflect.Map:
+		if v.Type().Key().Kind() != reflect.String {
+			t.Fatalf("storetest: fill does not know field %s of type %s: teach it, and the drivers", path, v.Type())
+		}
+		v.Set(reflect.MakeMap(v.Type()))
+		for _, k := range []string{"k1", "k2"} {
+			e := reflect.New(v.Type().Elem()).Elem()
+			fillValue(t, e, path+"["+k+"]", n)
+			v.SetMapIndex(reflect.ValueOf(k).Convert(v.Type().Key()), e)
+		}
 	default:
 		t.Fatalf("storetest: fill does not know field %s of type %s: teach it, and the drivers", path, v.Type())
 	}
