@@ -148,19 +148,3 @@ func (b jsonBody) decodeJSONText(resource, text string) (any, error) {
 		cause:  fmt.Errorf("field of %s holds text that is not JSON: %w", resource, err),
 	}
 }
-
-// jsonValue returns an attribute of any JSON type. A string that holds
-// JSON is decoded (the client may send output JSON-encoded); any other
-// string is kept as the string itself, since a plain error message is a
-// common action output.
-func (b jsonBody) jsonValue(name string) any {
-	v, _ := b.fields.Get(name)
-	s, isText := v.(string)
-	if !isText {
-		return v
-	}
-	if decoded, err := value.DecodeString(s); err == nil {
-		return decoded
-	}
-	return s
-}

@@ -71,20 +71,71 @@ func (w *Workflow) InboundCount(name string) int {
 	return w.countInbound(name)
 }
 
-// InboundTasks names the tasks with a transition to the named task, in
-// the order the workflow lists them (Mistral's find_inbound_task_specs).
-// It walks every task: callers use it on rare paths only.
-func (w *Workflow) InboundTasks(name string) []string {
-	var out []string
+// InboundTasks names the tasks with a transition (in any on-* clause,
+// guarded or not, task-defaults included) to the named task, in the order
+// the workflow lists them (Mistral's find_inbound_task_specs).
+func (w *Workflow) InboundTasks(name string) []string { return w.graph().inbound[name] }
+
+// OutboundTasks names the tasks the named task has a transition to, each
+// once, in clause order (on-success, on-error, on-complete); engine
+// commands are left out.
+func (w *Workflow) OutboundTasks(name string) []string { return w.graph().outbound[name] }
+
+// LeadsToJoin reports whether the named task is a join or has a join
+// somewhere after it: only such tasks matter to a join that waits.
+func (w *Workflow) LeadsToJoin(name string) bool { return w.graph().leadsToJoin[name] }
+
+// taskGraph is the task-to-task graph of a workflow, for joins.
+type taskGraph struct {
+	inbound     map[string][]string
+	outbound    map[string][]string
+	leadsToJoin map[string]bool
+}
+
+// graph returns the parsed workflow's graph, or computes it for a
+// workflow Parse did not index.
+func (w *Workflow) graph() *taskGraph {
+	if w.index != nil {
+		return w.index.graph
+	}
+	return w.newTaskGraph()
+}
+
+func (w *Workflow) newTaskGraph() *taskGraph {
+	g := &taskGraph{inbound: map[string][]string{}, outbound: map[string][]string{}, leadsToJoin: map[string]bool{}}
+	var joins []string
 	for _, t := range w.Tasks {
-		for _, tr := range w.outboundTransitions(t) {
-			if tr.Target == name {
-				out = append(out, t.Name)
-				break
+		seen := map[string]bool{}
+		s, e, c := w.EffectiveOnClauses(t)
+		for _, cl := range []*OnClause{s, e, c} {
+			if cl == nil {
+				continue
+			}
+			for _, tr := range cl.Next {
+				if w.TaskByName[tr.Target] == nil || seen[tr.Target] {
+					continue
+				}
+				seen[tr.Target] = true
+				g.outbound[t.Name] = append(g.outbound[t.Name], tr.Target)
+				g.inbound[tr.Target] = append(g.inbound[tr.Target], t.Name)
+			}
+		}
+		if t.Join.IsJoin() {
+			g.leadsToJoin[t.Name] = true
+			joins = append(joins, t.Name)
+		}
+	}
+	for len(joins) > 0 {
+		name := joins[0]
+		joins = joins[1:]
+		for _, from := range g.inbound[name] {
+			if !g.leadsToJoin[from] {
+				g.leadsToJoin[from] = true
+				joins = append(joins, from)
 			}
 		}
 	}
-	return out
+	return g
 }
 
 func (w *Workflow) countInbound(name string) int {
@@ -185,6 +236,7 @@ type workflowIndex struct {
 	clauses  map[*Task][3]*OnClause
 	inbound  map[string]int
 	policies map[*Task]*Policies
+	graph    *taskGraph
 }
 
 // EffectivePolicies returns a task's policies with task-defaults filled
@@ -242,4 +294,5 @@ func (w *Workflow) buildIndex() {
 		}
 	}
 	w.index = idx
+	idx.graph = w.newTaskGraph() // after the clauses are indexed, which it reads
 }

@@ -51,9 +51,6 @@ func lookup(m *yaml.Node, key string) *yaml.Node {
 // isMapping reports whether n is a mapping node.
 func isMapping(n *yaml.Node) bool { return n != nil && n.Kind == yaml.MappingNode }
 
-// isSequence reports whether n is a sequence node.
-func isSequence(n *yaml.Node) bool { return n != nil && n.Kind == yaml.SequenceNode }
-
 // pos is the position of n in the current file.
 func (p *parser) pos(n *yaml.Node) Position {
 	if n == nil {

@@ -142,6 +142,22 @@ func TestParseJoinsAndTaskDefaults(t *testing.T) {
 	require.Equal(t, &Retry{Count: int64(1), Delay: int64(0)}, wf.TaskDefaults.Policies.Retry)
 }
 
+func TestTaskGraph(t *testing.T) {
+	doc := parseFile(t, "valid/joins.yaml", Options{})
+	indexed := doc.Workflows[0]
+	unindexed := *indexed
+	unindexed.index = nil // computed on the fly: must agree with the index
+	for _, wf := range []*Workflow{indexed, &unindexed} {
+		require.Equal(t, []string{"a", "b"}, wf.InboundTasks("c"))
+		require.Equal(t, []string{"a", "b", "c", "d", "e", "one_join"}, wf.InboundTasks("handle"), "task-defaults on-error leads from every task without its own")
+		require.Equal(t, []string{"c", "d", "handle"}, wf.OutboundTasks("a"), "on-success before on-error")
+		require.Empty(t, wf.OutboundTasks("handle"), "noop is an engine command, not a task")
+		for name, want := range map[string]bool{"a": true, "b": true, "c": true, "d": true, "e": true, "one_join": true, "handle": false} {
+			require.Equal(t, want, wf.LeadsToJoin(name), name)
+		}
+	}
+}
+
 func TestEffectiveOnClausesDropsSelfTransition(t *testing.T) {
 	doc, err := Parse("x.yaml", []byte("version: '2.0'\nwf:\n  task-defaults:\n    on-error: [h, a]\n  tasks:\n    a:\n      action: std.noop\n    h:\n      action: std.noop\n"), Options{})
 	require.Error(t, err, "every task has an inbound transition from the defaults, so there is no start task")

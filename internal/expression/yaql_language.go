@@ -110,9 +110,6 @@ func mistralVars(data any) map[string]any {
 	return vars
 }
 
-// pyStr is Python str() of an evaluated value, for text interpolation.
-func pyStr(v any) string { return yaql.PyStr(v) }
-
 // Error is an expression that failed to parse or evaluate.
 type Error struct {
 	Expression string // the block as written, e.g. "<% $.x %>"

@@ -404,7 +404,7 @@ func (m *Machine) failWaitingJoins(ctx context.Context, s *Step) error {
 		if t == nil {
 			return fmt.Errorf("waiting task %q of execution %s is not in the workflow spec", task.Name, ex.ID)
 		}
-		for _, in := range m.joins.of(s.spec).inbound[task.Name] {
+		for _, in := range s.spec.InboundTasks(task.Name) {
 			if !task.Runtime.hasArrived(in) && !slices.Contains(task.Runtime.JoinFailedFrom, in) {
 				task.Runtime.JoinFailedFrom = append(task.Runtime.JoinFailedFrom, in)
 			}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 
 	"github.com/bora-workflow/bora/internal/dsl"
 	"github.com/bora-workflow/bora/internal/value"
@@ -27,80 +26,6 @@ import (
 // has a task execution waits in ExecutionRuntime.Unreached, which also
 // serves to find tasks that can no longer run. Only targets with a join
 // at or after them are recorded: no other task cares.
-
-// joinGraph is what the join bookkeeping needs from a workflow's graph.
-type joinGraph struct {
-	// leadsToJoin holds the tasks that are joins or have a join after
-	// them; empty when the workflow has no join.
-	leadsToJoin map[string]bool
-	// outbound lists, for each task, the tasks it has a transition to in
-	// any on-* clause whatever the guard, each once; engine commands are
-	// left out.
-	outbound map[string][]string
-	// inbound lists, for each task, the tasks with a transition to it, in
-	// the workflow's order (Mistral's find_inbound_task_specs).
-	inbound map[string][]string
-}
-
-// joinGraphs caches a joinGraph per parsed spec: computing one walks the
-// whole workflow, and a step must not. Bounded as the engine's spec cache
-// is: when full it starts over, which costs a walk, never correctness.
-type joinGraphs struct {
-	mu sync.Mutex
-	m  map[*dsl.Workflow]*joinGraph
-}
-
-const joinGraphsSize = 4096
-
-func (c *joinGraphs) of(spec *dsl.Workflow) *joinGraph {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if g, ok := c.m[spec]; ok {
-		return g
-	}
-	if c.m == nil || len(c.m) >= joinGraphsSize {
-		c.m = make(map[*dsl.Workflow]*joinGraph)
-	}
-	g := newJoinGraph(spec)
-	c.m[spec] = g
-	return g
-}
-
-func newJoinGraph(spec *dsl.Workflow) *joinGraph {
-	g := &joinGraph{leadsToJoin: map[string]bool{}, outbound: map[string][]string{}, inbound: map[string][]string{}}
-	var queue []string
-	for _, t := range spec.Tasks {
-		seen := map[string]bool{}
-		for _, c := range effectiveClauses(spec, t) {
-			if c == nil {
-				continue
-			}
-			for _, tr := range c.Next {
-				if spec.TaskByName[tr.Target] == nil || seen[tr.Target] {
-					continue
-				}
-				seen[tr.Target] = true
-				g.outbound[t.Name] = append(g.outbound[t.Name], tr.Target)
-				g.inbound[tr.Target] = append(g.inbound[tr.Target], t.Name)
-			}
-		}
-		if t.Join.IsJoin() {
-			g.leadsToJoin[t.Name] = true
-			queue = append(queue, t.Name)
-		}
-	}
-	for len(queue) > 0 {
-		name := queue[0]
-		queue = queue[1:]
-		for _, from := range g.inbound[name] {
-			if !g.leadsToJoin[from] {
-				g.leadsToJoin[from] = true
-				queue = append(queue, from)
-			}
-		}
-	}
-	return g
-}
 
 // missTransitions records that the completed task did not take its
 // transitions to the tasks outside chosen, for the joins they lead to.
@@ -126,12 +51,11 @@ func (m *Machine) missTransitions(ctx context.Context, s *Step, t *dsl.Task, cho
 		// task's latest run, and that one has not ended.
 		return nil
 	}
-	g := m.joins.of(s.spec)
-	for _, target := range g.outbound[t.Name] {
-		if taken[target] || !g.leadsToJoin[target] {
+	for _, target := range s.spec.OutboundTasks(t.Name) {
+		if taken[target] || !s.spec.LeadsToJoin(target) {
 			continue
 		}
-		if err := m.miss(ctx, s, g, t.Name, target); err != nil {
+		if err := m.miss(ctx, s, t.Name, target); err != nil {
 			return err
 		}
 	}
@@ -141,7 +65,7 @@ func (m *Machine) missTransitions(ctx context.Context, s *Step, t *dsl.Task, cho
 // miss handles the news that inbound task from will never arrive at
 // target: a waiting join counts it and may fail; a task not run yet may
 // thereby have become unreachable, which its own targets then learn.
-func (m *Machine) miss(ctx context.Context, s *Step, g *joinGraph, from, target string) error {
+func (m *Machine) miss(ctx context.Context, s *Step, from, target string) error {
 	ex := s.Execution
 	if ex.State.IsCompleted() {
 		return nil
@@ -169,7 +93,7 @@ func (m *Machine) miss(ctx context.Context, s *Step, g *joinGraph, from, target 
 		return nil // it ran (or a join fired or failed): nothing to learn
 	}
 	missed := ex.Runtime.Unreached[target]
-	need := len(g.inbound[target])
+	need := len(s.spec.InboundTasks(target))
 	if len(missed) >= need || slices.Contains(missed, from) {
 		return nil // already known unreachable, or already counted
 	}
@@ -185,11 +109,11 @@ func (m *Machine) miss(ctx context.Context, s *Step, g *joinGraph, from, target 
 	// No inbound task is left to start target: it will never run, so
 	// none of its own transitions will be taken either (Mistral's
 	// _possible_route finds the same by walking back from the join).
-	for _, after := range g.outbound[target] {
-		if !g.leadsToJoin[after] {
+	for _, after := range s.spec.OutboundTasks(target) {
+		if !s.spec.LeadsToJoin(after) {
 			continue
 		}
-		if err := m.miss(ctx, s, g, target, after); err != nil {
+		if err := m.miss(ctx, s, target, after); err != nil {
 			return err
 		}
 	}
@@ -267,7 +191,7 @@ func (m *Machine) settleJoin(ctx context.Context, s *Step, t *dsl.Task, task *Ta
 func (m *Machine) failJoin(ctx context.Context, s *Step, t *dsl.Task, task *Task) error {
 	ex := s.Execution
 	var failedBy []any
-	for _, name := range m.joins.of(s.spec).inbound[t.Name] {
+	for _, name := range s.spec.InboundTasks(t.Name) {
 		if slices.Contains(task.Runtime.JoinFailedFrom, name) {
 			failedBy = append(failedBy, name)
 		}

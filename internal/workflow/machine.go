@@ -71,12 +71,10 @@ type Reader interface {
 var ErrTransition = errors.New("invalid state transition")
 
 // Machine applies events to executions. It holds no state of its own
-// beyond its tools (and a cache of what it derived from specs), so one
-// Machine serves every execution concurrently.
+// beyond its tools, so one Machine serves every execution concurrently.
 type Machine struct {
 	eval  *expression.Evaluator
 	newID func() string
-	joins joinGraphs
 }
 
 // NewMachine returns a machine that evaluates expressions with eval and

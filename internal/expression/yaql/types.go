@@ -128,12 +128,6 @@ func (l *Lambda) callWithScope(s *scope) (any, error) { return l.st.eval(l.body,
 // that the -> operator evaluates its right side in.
 type contextValue struct{ s *scope }
 
-// mappingRule is a "key => value" argument handed unevaluated to functions
-// such as switch() and dict().
-type mappingRule struct {
-	key, value node
-}
-
 func itoa(i int) string { return strconv.Itoa(i) }
 
 // isNumber is yaql's Number type: int or float, but not bool.
